@@ -1,0 +1,81 @@
+package io.mmgraph.cli;
+
+import io.mmgraph.dataset.VectorFiles;
+import io.mmgraph.format.FormatConstants;
+import io.mmgraph.index.DimensionMismatchException;
+import io.mmgraph.index.IndexOptions;
+import io.mmgraph.index.MMapGraph;
+import io.mmgraph.vector.Metric;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = {"Append the vectors of FILE (.fvecs or .bvecs) to the index in DIR, creating it when DIR has none.",
+                "Commits every N vectors (--sync-every) and at the end; a progress bar shows long imports on stderr."})
+final class ImportCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DIR", description = "Index directory.")
+    Path dir;
+
+    @Parameters(index = "1", paramLabel = "FILE", description = "Vectors to import (.fvecs or .bvecs).")
+    Path file;
+
+    @Option(names = "--dim", paramLabel = "D", description = "Expected dimension (checked against FILE and the index).")
+    Integer dim;
+
+    @Option(names = "--metric", defaultValue = "l2", paramLabel = "M",
+            description = "Distance for a new index: l2, cosine or dot (default: ${DEFAULT-VALUE}).")
+    String metric;
+
+    @Option(names = "--max-degree", defaultValue = "32", paramLabel = "R",
+            description = "Neighbour-list size R for a new index (default: ${DEFAULT-VALUE}).")
+    int maxDegree;
+
+    @Option(names = "--sync-every", defaultValue = "0", paramLabel = "N",
+            description = "Commit after every N vectors; 0 commits only at the end (default: ${DEFAULT-VALUE}).")
+    long syncEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        try (VectorFiles.Reader reader = new VectorFiles.Reader(file)) {
+            if (dim != null && reader.count() > 0 && reader.dimension() != dim) {
+                throw new DimensionMismatchException(file.toString(), dim, reader.dimension());
+            }
+            boolean exists = Files.exists(FormatConstants.manifestPath(dir));
+            int d = reader.count() > 0 ? reader.dimension() : dim == null ? 0 : dim;
+            if (!exists && d == 0) {
+                throw new IllegalArgumentException(file + " is empty: give --dim to create an empty index");
+            }
+            try (MMapGraph index = exists ? MMapGraph.open(dir)
+                    : MMapGraph.create(dir, IndexOptions.dimension(d).withMetric(Metric.parse(metric))
+                    .withMaxDegree(maxDegree))) {
+                if (reader.count() > 0 && reader.dimension() != index.dimension()) {
+                    throw new DimensionMismatchException(file.toString(), index.dimension(), reader.dimension());
+                }
+                long start = System.nanoTime();
+                float[] v = new float[index.dimension()];
+                long added = 0;
+                try (Progress progress = new Progress("import", reader.count(), "vectors")) {
+                    while (reader.hasNext()) {
+                        reader.next(v);
+                        index.add(v);
+                        added++;
+                        progress.step();
+                        if (syncEvery > 0 && added % syncEvery == 0) {
+                            index.sync();
+                        }
+                    }
+                }
+                index.sync();
+                double secs = (System.nanoTime() - start) / 1e9;
+                System.out.printf("imported %d vectors into %s in %.2f s (%.0f vectors/s); index holds %d, committed%n",
+                        added, dir, secs, added / Math.max(secs, 1e-9), index.committedCount());
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,93 @@
+package io.mmgraph.cli;
+
+import io.mmgraph.dataset.GroundTruth;
+import io.mmgraph.dataset.VectorFiles;
+import io.mmgraph.index.MMapGraph;
+import io.mmgraph.index.Neighbor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = {"Search the index with every query of FILE and report throughput, latency and recall.",
+                "Opens the newest commit read-only; searches are exact (brute force) in this version."})
+final class SearchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DIR", description = "Index directory.")
+    Path dir;
+
+    @Option(names = "--queries", required = true, paramLabel = "FILE", description = "Query vectors (.fvecs or .bvecs).")
+    Path queries;
+
+    @Option(names = {"-k", "--k"}, defaultValue = "10", paramLabel = "K", description = "Neighbours per query (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--truth", paramLabel = "FILE.ivecs",
+            description = "Exact neighbour ids per query, nearest first; recall@k uses the first k of each row.")
+    Path truth;
+
+    @Option(names = "--json", description = "Print one JSON object (recall, qps, k, queries, latencies).")
+    boolean json;
+
+    @Option(names = "--show", defaultValue = "0", paramLabel = "N", description = "Print the results of the first N queries.")
+    int show;
+
+    @Override
+    public Integer call() throws Exception {
+        float[][] qs = VectorFiles.readAll(queries);
+        int[][] truthRows = truth == null ? null : VectorFiles.readIvecs(truth);
+        if (truthRows != null && truthRows.length < qs.length) {
+            throw new IllegalArgumentException(truth + " has " + truthRows.length + " rows for " + qs.length + " queries");
+        }
+        try (MMapGraph index = MMapGraph.openReadOnly(dir)) {
+            int[][] found = new int[qs.length][];
+            long[] latencies = new long[qs.length];
+            long start = System.nanoTime();
+            for (int i = 0; i < qs.length; i++) {
+                long t = System.nanoTime();
+                List<Neighbor> result = index.search(qs[i], k);
+                latencies[i] = System.nanoTime() - t;
+                found[i] = result.stream().mapToInt(Neighbor::ordinal).toArray();
+                if (i < show) {
+                    System.out.println("query " + i + ": " + result);
+                }
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            Arrays.sort(latencies);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("queries", qs.length);
+            m.put("k", k);
+            m.put("count", index.size());
+            m.put("mode", "exact");
+            m.put("qps", qs.length / Math.max(secs, 1e-9));
+            m.put("p50Millis", percentile(latencies, 0.50));
+            m.put("p99Millis", percentile(latencies, 0.99));
+            if (truthRows != null) {
+                m.put("recall", GroundTruth.recall(found, truthRows, k));
+            }
+            if (json) {
+                System.out.println(Json.object(m));
+            } else {
+                System.out.printf("%d queries, k=%d over %d vectors: %.1f queries/s, p50 %.3f ms, p99 %.3f ms%s%n",
+                        qs.length, k, index.size(), (Double) m.get("qps"), (Double) m.get("p50Millis"),
+                        (Double) m.get("p99Millis"),
+                        truthRows == null ? "" : String.format(", recall@%d %.4f", k, (Double) m.get("recall")));
+            }
+        }
+        return 0;
+    }
+
+    static double percentile(long[] sortedNanos, double p) {
+        if (sortedNanos.length == 0) {
+            return 0;
+        }
+        int i = (int) Math.min(sortedNanos.length - 1, Math.round(p * (sortedNanos.length - 1)));
+        return sortedNanos[i] / 1e6;
+    }
+}

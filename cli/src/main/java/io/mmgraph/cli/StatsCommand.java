@@ -1,0 +1,55 @@
+package io.mmgraph.cli;
+
+import io.mmgraph.index.IndexStats;
+import io.mmgraph.index.MMapGraph;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "stats", mixinStandardHelpOptions = true,
+        description = "Print an index's figures (reads headers only).")
+final class StatsCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DIR", description = "Index directory.")
+    Path dir;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        try (MMapGraph index = MMapGraph.openReadOnly(dir)) {
+            double openMs = (System.nanoTime() - t0) / 1e6;
+            IndexStats s = index.stats();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("count", s.committedCount());
+            m.put("dimension", s.dimension());
+            m.put("metric", s.metric());
+            m.put("maxDegree", s.maxDegree());
+            m.put("sequence", s.sequence());
+            m.put("cleanShutdown", s.cleanShutdown());
+            m.put("totalBytes", s.totalBytes());
+            m.put("files", new LinkedHashMap<>(s.fileBytes()));
+            m.put("mappedExtents", s.mappedExtents());
+            m.put("kernels", s.kernels());
+            m.put("openMillis", openMs);
+            if (json) {
+                System.out.println(Json.object(m));
+            } else {
+                m.forEach((k, v) -> {
+                    if (v instanceof Map<?, ?> files) {
+                        files.forEach((f, b) -> System.out.printf("  %-22s %,d bytes%n", f, (Long) b));
+                    } else {
+                        System.out.printf("%-16s %s%n", k, v);
+                    }
+                });
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,65 @@
+package io.mmgraph.format;
+
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * Every constant of the on-disk format in one place. {@code docs/format.md} describes each byte these constants
+ * position; change one here and there together, and bump {@link #FORMAT_VERSION} when a layout changes.
+ *
+ * <h2>Version history</h2>
+ * <ul>
+ *   <li>1 — first format: manifest with A/B pages; vector, vector-checksum and neighbour-list files.</li>
+ * </ul>
+ */
+public final class FormatConstants {
+    private FormatConstants() {}
+
+    /** All multi-byte values on disk are little-endian, whatever the machine. */
+    public static final ByteOrder BYTE_ORDER = ByteOrder.LITTLE_ENDIAN;
+
+    /** The format's block: records never straddle one unless larger than one. Independent of the OS page size. */
+    public static final int BLOCK_SIZE = 4096;
+
+    /**
+     * Mapping offsets and extent sizes are multiples of this, so machines with 16 KiB (Apple silicon) or 64 KiB
+     * pages can map every extent at its offset.
+     */
+    public static final int MAP_ALIGNMENT = 64 * 1024;
+
+    /** Bytes before a data file's first extent: a {@link #BLOCK_SIZE} header, then zero padding. */
+    public static final int PROLOGUE_BYTES = MAP_ALIGNMENT;
+
+    /** The format this code writes. */
+    public static final int FORMAT_VERSION = 1;
+    /** The oldest format this code reads. */
+    public static final int MIN_FORMAT_VERSION = 1;
+
+    /** "MMGM" read as a little-endian int: the manifest page magic. */
+    public static final int MANIFEST_MAGIC = 0x4D474D4D;
+    /** "MMGF" read as a little-endian int: a data file's header magic. */
+    public static final int FILE_MAGIC = 0x46474D4D;
+
+    /** Each manifest copy occupies one block; copy A at offset 0, copy B at {@link #BLOCK_SIZE}. */
+    public static final int MANIFEST_PAGE_BYTES = BLOCK_SIZE;
+    public static final int MANIFEST_FILE_BYTES = 2 * MANIFEST_PAGE_BYTES;
+
+    /** Bytes per neighbour id in a list record. */
+    public static final int NEIGHBOR_ID_BYTES = Integer.BYTES;
+    /** Bytes per float component in a vector record. */
+    public static final int COMPONENT_BYTES = Float.BYTES;
+    /** Bytes per entry of the vector checksum file (one CRC32C per vector). */
+    public static final int CHECKSUM_BYTES = Integer.BYTES;
+
+    /** Largest supported dimension: a vector record of at most 64 KiB keeps extents and prologues simple. */
+    public static final int MAX_DIMENSION = 16 * 1024;
+    /** Largest supported out-degree R. */
+    public static final int MAX_DEGREE = 1024;
+
+    public static final String MANIFEST_FILE = "manifest.mmg";
+    public static final String LOCK_FILE = "writer.lock";
+
+    public static Path manifestPath(Path dir) {
+        return dir.resolve(MANIFEST_FILE);
+    }
+}

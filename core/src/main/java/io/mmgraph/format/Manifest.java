@@ -1,0 +1,180 @@
+package io.mmgraph.format;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * One committed state of an index: what a copy of the manifest page records. Immutable.
+ *
+ * <p>Page layout (little-endian, {@link FormatConstants#MANIFEST_PAGE_BYTES} bytes; see docs/format.md):
+ * <pre>
+ *   0  int   magic            FormatConstants.MANIFEST_MAGIC
+ *   4  int   formatVersion
+ *   8  long  sequence         higher wins; copy A holds even, copy B odd sequences
+ *  16  long  indexId          random; every data file header repeats it
+ *  24  int   dimension
+ *  28  int   metric           code of io.mmgraph.vector.Metric
+ *  32  int   maxDegree        R, the neighbour-list capacity
+ *  36  int   state            0 = closed cleanly, 1 = a writer had it open (lists are repaired at next writer open)
+ *  40  long  committedCount   vectors in this commit
+ *  48  int   extentSlots      records per growth extent the files were created with
+ *  52  int   fileCount        entries in the file table
+ *  56  file table, fileCount entries of 16 bytes: int kind, int zero, long committedLength
+ *  ... zero up to byte 4092
+ * 4092 int   CRC32C of bytes [0, 4092)
+ * </pre>
+ */
+public record Manifest(
+        long sequence,
+        long indexId,
+        int dimension,
+        int metricCode,
+        int maxDegree,
+        State state,
+        long committedCount,
+        int extentSlots,
+        Map<FileKind, Long> committedLengths) {
+
+    /** Whether the writer that last wrote this copy closed cleanly. */
+    public enum State {
+        CLEAN(0),
+        OPEN(1);
+
+        final int code;
+
+        State(int code) {
+            this.code = code;
+        }
+    }
+
+    static final int OFF_MAGIC = 0;
+    static final int OFF_VERSION = 4;
+    static final int OFF_SEQUENCE = 8;
+    static final int OFF_INDEX_ID = 16;
+    static final int OFF_DIMENSION = 24;
+    static final int OFF_METRIC = 28;
+    static final int OFF_MAX_DEGREE = 32;
+    static final int OFF_STATE = 36;
+    static final int OFF_COMMITTED_COUNT = 40;
+    static final int OFF_EXTENT_SLOTS = 48;
+    static final int OFF_FILE_COUNT = 52;
+    static final int OFF_FILE_TABLE = 56;
+    static final int FILE_ENTRY_BYTES = 16;
+    static final int OFF_CRC = FormatConstants.MANIFEST_PAGE_BYTES - Integer.BYTES;
+
+    public Manifest {
+        committedLengths = Map.copyOf(committedLengths);
+    }
+
+    public long committedLength(FileKind kind) {
+        Long len = committedLengths.get(kind);
+        return len == null ? 0 : len;
+    }
+
+    public Manifest next(State newState, long newCount, Map<FileKind, Long> newLengths) {
+        return new Manifest(sequence + 1, indexId, dimension, metricCode, maxDegree, newState, newCount, extentSlots,
+                newLengths);
+    }
+
+    /** The page this manifest is written to: sequence parity picks copy A (even) or B (odd). */
+    public int pageIndex() {
+        return (int) (sequence & 1);
+    }
+
+    /** Encodes this manifest as one full page, checksum included. */
+    public ByteBuffer encode() {
+        ByteBuffer b = ByteBuffer.allocate(FormatConstants.MANIFEST_PAGE_BYTES).order(FormatConstants.BYTE_ORDER);
+        b.putInt(OFF_MAGIC, FormatConstants.MANIFEST_MAGIC);
+        b.putInt(OFF_VERSION, FormatConstants.FORMAT_VERSION);
+        b.putLong(OFF_SEQUENCE, sequence);
+        b.putLong(OFF_INDEX_ID, indexId);
+        b.putInt(OFF_DIMENSION, dimension);
+        b.putInt(OFF_METRIC, metricCode);
+        b.putInt(OFF_MAX_DEGREE, maxDegree);
+        b.putInt(OFF_STATE, state.code);
+        b.putLong(OFF_COMMITTED_COUNT, committedCount);
+        b.putInt(OFF_EXTENT_SLOTS, extentSlots);
+        FileKind[] kinds = FileKind.values();
+        b.putInt(OFF_FILE_COUNT, kinds.length);
+        for (int i = 0; i < kinds.length; i++) {
+            int at = OFF_FILE_TABLE + i * FILE_ENTRY_BYTES;
+            b.putInt(at, kinds[i].code());
+            b.putLong(at + 8, committedLength(kinds[i]));
+        }
+        b.putInt(OFF_CRC, Crc.of(b.array(), 0, OFF_CRC));
+        return b;
+    }
+
+    /**
+     * Decodes one page. Returns null when the page is not a valid manifest copy (bad magic or checksum: a torn or
+     * never-written copy); throws when it is a manifest of an unsupported version, so that a newer index is never
+     * mistaken for a damaged one.
+     */
+    public static Manifest decode(Path file, ByteBuffer page) throws java.io.IOException {
+        ByteBuffer b = page.duplicate().order(FormatConstants.BYTE_ORDER);
+        if (b.remaining() < FormatConstants.MANIFEST_PAGE_BYTES || b.getInt(OFF_MAGIC) != FormatConstants.MANIFEST_MAGIC) {
+            return null;
+        }
+        int version = b.getInt(OFF_VERSION);
+        byte[] bytes = new byte[FormatConstants.MANIFEST_PAGE_BYTES];
+        b.get(0, bytes);
+        if (Crc.of(bytes, 0, OFF_CRC) != b.getInt(OFF_CRC)) {
+            // A newer format may put its checksum elsewhere: report the version before calling the page damaged.
+            if (version > FormatConstants.FORMAT_VERSION) {
+                throw new IndexFormatTooNewException(file, version);
+            }
+            return null;
+        }
+        if (version > FormatConstants.FORMAT_VERSION) {
+            throw new IndexFormatTooNewException(file, version);
+        }
+        if (version < FormatConstants.MIN_FORMAT_VERSION) {
+            throw new IndexFormatTooOldException(file, version);
+        }
+        int stateCode = b.getInt(OFF_STATE);
+        State state = switch (stateCode) {
+            case 0 -> State.CLEAN;
+            case 1 -> State.OPEN;
+            default -> throw new CorruptIndexException(file, "manifest state " + stateCode + " is not 0 or 1");
+        };
+        int fileCount = b.getInt(OFF_FILE_COUNT);
+        if (fileCount < 0 || OFF_FILE_TABLE + (long) fileCount * FILE_ENTRY_BYTES > OFF_CRC) {
+            throw new CorruptIndexException(file, "manifest file table has " + fileCount + " entries");
+        }
+        Map<FileKind, Long> lengths = new EnumMap<>(FileKind.class);
+        for (int i = 0; i < fileCount; i++) {
+            int at = OFF_FILE_TABLE + i * FILE_ENTRY_BYTES;
+            FileKind kind = FileKind.fromCode(b.getInt(at));
+            if (kind == null) {
+                throw new CorruptIndexException(file, "manifest names unknown file kind " + b.getInt(at));
+            }
+            lengths.put(kind, b.getLong(at + 8));
+        }
+        Manifest m = new Manifest(b.getLong(OFF_SEQUENCE), b.getLong(OFF_INDEX_ID), b.getInt(OFF_DIMENSION),
+                b.getInt(OFF_METRIC), b.getInt(OFF_MAX_DEGREE), state, b.getLong(OFF_COMMITTED_COUNT),
+                b.getInt(OFF_EXTENT_SLOTS), lengths);
+        m.validate(file);
+        return m;
+    }
+
+    private void validate(Path file) throws CorruptIndexException {
+        if (dimension < 1 || dimension > FormatConstants.MAX_DIMENSION) {
+            throw new CorruptIndexException(file, "manifest dimension " + dimension + " out of range");
+        }
+        if (maxDegree < 1 || maxDegree > FormatConstants.MAX_DEGREE) {
+            throw new CorruptIndexException(file, "manifest max degree " + maxDegree + " out of range");
+        }
+        if (committedCount < 0 || committedCount > Integer.MAX_VALUE) {
+            throw new CorruptIndexException(file, "manifest committed count " + committedCount + " out of range");
+        }
+        if (extentSlots < 1) {
+            throw new CorruptIndexException(file, "manifest extent slots " + extentSlots + " out of range");
+        }
+        if (committedLengths.size() != FileKind.values().length) {
+            throw new CorruptIndexException(file, "manifest lists " + committedLengths.size() + " files, expected "
+                    + FileKind.values().length);
+        }
+    }
+}

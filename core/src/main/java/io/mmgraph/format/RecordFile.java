@@ -1,0 +1,143 @@
+package io.mmgraph.format;
+
+import io.mmgraph.store.AccessHint;
+import io.mmgraph.store.ExtentFile;
+import io.mmgraph.store.MapMode;
+import io.mmgraph.store.ShortFileException;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * A data file of fixed-size records: its {@link FileHeader}, its {@link SlotLayout} and the mapped extents that
+ * hold the records. Gives the mapping and offset of an ordinal's record; what a record means is its user's.
+ *
+ * <p>Thread-safety as {@link ExtentFile}: lookups from any thread; growth and forcing by the single writer.
+ */
+public final class RecordFile implements AutoCloseable {
+    private final FileKind kind;
+    private final SlotLayout layout;
+    private final ExtentFile file;
+
+    private RecordFile(FileKind kind, SlotLayout layout, ExtentFile file) {
+        this.kind = kind;
+        this.layout = layout;
+        this.file = file;
+    }
+
+    public static RecordFile create(Path dir, FileHeader header, SlotLayout layout) throws IOException {
+        Path path = dir.resolve(header.kind().fileName());
+        return new RecordFile(header.kind(), layout, ExtentFile.create(path, header.encodePrologue(),
+                layout.extentBytes()));
+    }
+
+    /**
+     * Opens the file, checks its header against the manifest (reading one block: open stays O(1)), and maps the
+     * extents that hold {@code committedCount} records.
+     */
+    public static RecordFile open(Path dir, FileKind kind, SlotLayout layout, long indexId, MapMode mode,
+                                  long committedCount) throws IOException {
+        Path path = dir.resolve(kind.fileName());
+        ExtentFile file = ExtentFile.open(path, mode, FormatConstants.PROLOGUE_BYTES, layout.extentBytes());
+        try {
+            ByteBuffer block = file.readPrologue(FormatConstants.BLOCK_SIZE);
+            FileHeader.decode(path, block).expect(path, kind, indexId, layout);
+            long size = file.size();
+            long committedLength = layout.lengthFor(committedCount);
+            if (size < committedLength) {
+                throw new TruncatedIndexException(path, committedLength, size);
+            }
+            RecordFile rf = new RecordFile(kind, layout, file);
+            rf.mapFor(committedCount);
+            return rf;
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** Maps (growing the file, for the writer) the extents that hold records {@code [0, count)}. */
+    public void mapFor(long count) throws IOException {
+        int needed = layout.extentsFor(count);
+        if (needed > file.extentCount()) {
+            try {
+                file.mapExtents(needed);
+            } catch (ShortFileException e) {
+                throw new TruncatedIndexException(e.file(), e.expectedBytes(), e.actualBytes());
+            }
+        }
+    }
+
+    public FileKind kind() {
+        return kind;
+    }
+
+    public SlotLayout layout() {
+        return layout;
+    }
+
+    public Path path() {
+        return file.path();
+    }
+
+    /** The mapping holding {@code ordinal}'s record, which must be mapped. */
+    public MemorySegment segmentOf(long ordinal) {
+        return file.extent(layout.extentOf(ordinal));
+    }
+
+    public long offsetOf(long ordinal) {
+        return layout.offsetInExtent(ordinal);
+    }
+
+    public int mappedExtents() {
+        return file.extentCount();
+    }
+
+    public MemorySegment extent(int e) {
+        return file.extent(e);
+    }
+
+    /** msync the records {@code [from, to)}: the bytes from the first one's start to the last one's end. */
+    public void force(long from, long to) {
+        if (to <= from) {
+            return;
+        }
+        int first = layout.extentOf(from);
+        int last = layout.extentOf(to - 1);
+        for (int e = first; e <= last; e++) {
+            long start = e == first ? layout.offsetInExtent(from) : 0;
+            long end = e == last ? layout.offsetInExtent(to - 1) + layout.recordBytes() : layout.extentBytes();
+            file.force(e, start, end - start);
+        }
+    }
+
+    /** msync every mapped extent (for records rewritten in place anywhere). */
+    public void forceAll() {
+        for (int e = 0; e < file.extentCount(); e++) {
+            file.force(e, 0, layout.extentBytes());
+        }
+    }
+
+    public void forceMetadata() throws IOException {
+        file.forceMetadata();
+    }
+
+    public boolean advise(AccessHint hint) throws IOException {
+        return file.advise(hint);
+    }
+
+    public long fileSize() throws IOException {
+        return file.size();
+    }
+
+    public ByteBuffer readPrologue() throws IOException {
+        return file.readPrologue(FormatConstants.PROLOGUE_BYTES);
+    }
+
+    @Override
+    public void close() throws IOException {
+        file.close();
+    }
+}

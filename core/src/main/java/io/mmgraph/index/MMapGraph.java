@@ -1,0 +1,552 @@
+package io.mmgraph.index;
+
+import io.mmgraph.format.CorruptIndexException;
+import io.mmgraph.format.FileKind;
+import io.mmgraph.format.FormatConstants;
+import io.mmgraph.format.IndexFiles;
+import io.mmgraph.format.IndexVerifier;
+import io.mmgraph.format.Manifest;
+import io.mmgraph.format.ManifestFile;
+import io.mmgraph.format.NeighborLists;
+import io.mmgraph.format.RecordFile;
+import io.mmgraph.format.TruncatedIndexException;
+import io.mmgraph.format.VectorRecords;
+import io.mmgraph.format.VerifyReport;
+import io.mmgraph.store.AccessHint;
+import io.mmgraph.store.MapMode;
+import io.mmgraph.store.WriterLock;
+import io.mmgraph.vector.Kernels;
+import io.mmgraph.vector.Metric;
+import io.mmgraph.vector.VectorKernels;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A vector index whose vectors and neighbour lists live in memory-mapped files. The files are the index: opening
+ * reads the manifest and one header block per file, never the data, and the OS page cache decides what is resident.
+ *
+ * <h2>Lifecycle</h2>
+ * {@link #create} or {@link #open} give the single writer (an exclusive lock on {@code writer.lock}; a second
+ * writer, in this JVM or another process, gets {@link io.mmgraph.store.IndexLockedException}).
+ * {@link #openReadOnly} gives a reader: no lock, read-only mappings, works on read-only files.
+ *
+ * <h2>Published and committed</h2>
+ * {@link #add} returns once the vector is searchable in this process (published; counted by {@link #size()}).
+ * {@link #sync()} is the commit: it makes everything published durable and visible to other processes, whose
+ * {@link #refresh()} then picks it up ({@link #committedCount()}). {@link #close()} commits too. A process killed
+ * before a commit loses the vectors added since the previous one, nothing committed.
+ *
+ * <h2>Thread safety</h2>
+ * All methods may be called from any thread. Adds, commits and refreshes are serialized; searches, {@link #vector}
+ * and {@link #verify} run concurrently with them and with each other. After {@link #close()} (idempotent) every
+ * method but {@code close} throws {@link IndexClosedException}; a search racing close fails the same way and never
+ * reads unmapped memory.
+ */
+public final class MMapGraph implements AutoCloseable {
+    private static final int[] NO_NEIGHBORS = new int[0];
+    /** Ordinals are non-negative ints; keep clear of array-size limits. */
+    static final int MAX_VECTORS = Integer.MAX_VALUE - 8;
+
+    private final Path dir;
+    private final MapMode mode;
+    private final WriterLock lock;
+    private final FileChannel manifestChannel;
+    private final IndexFiles files;
+    private final Metric metric;
+    private final int dimension;
+    private final int maxDegree;
+    private final VectorKernels kernels = Kernels.get();
+    private final Object writeLock = new Object();
+    private final boolean recovered;
+    /** The last commit this process wrote or read. */
+    private volatile Manifest manifest;
+    /** Vectors visible to searches in this process; for a reader, the committed count. */
+    private volatile int published;
+    private volatile boolean closed;
+    private int extentsAtCommit;
+
+    private MMapGraph(Path dir, MapMode mode, WriterLock lock, FileChannel manifestChannel, IndexFiles files,
+                      Manifest manifest, boolean recovered) {
+        this.dir = dir;
+        this.mode = mode;
+        this.lock = lock;
+        this.manifestChannel = manifestChannel;
+        this.files = files;
+        this.manifest = manifest;
+        this.metric = Metric.fromCode(manifest.metricCode());
+        this.dimension = manifest.dimension();
+        this.maxDegree = manifest.maxDegree();
+        this.published = (int) manifest.committedCount();
+        this.recovered = recovered;
+        this.extentsAtCommit = files.mappedExtents();
+    }
+
+    // ---------------------------------------------------------------------------------------------- open / create
+
+    /** Creates a new, empty index in {@code dir} (created if absent) and opens it for writing. */
+    public static MMapGraph create(Path dir, IndexOptions options) throws IOException {
+        Files.createDirectories(dir);
+        Path manifestPath = FormatConstants.manifestPath(dir);
+        if (Files.exists(manifestPath)) {
+            throw new FileAlreadyExistsException(dir.toString(), null, "an mmgraph index already exists here");
+        }
+        WriterLock lock = WriterLock.acquire(dir.resolve(FormatConstants.LOCK_FILE));
+        try {
+            if (Files.exists(manifestPath)) {
+                throw new FileAlreadyExistsException(dir.toString(), null, "an mmgraph index already exists here");
+            }
+            Manifest first = new Manifest(0, new SecureRandom().nextLong(), options.dimension(),
+                    options.metric().code(), options.maxDegree(), Manifest.State.CLEAN, 0, options.extentSlots(),
+                    Map.of());
+            first = first.next(Manifest.State.CLEAN, 0, IndexFiles.lengthsFor(first, 0));
+            first = new Manifest(0, first.indexId(), first.dimension(), first.metricCode(), first.maxDegree(),
+                    first.state(), 0, first.extentSlots(), first.committedLengths());
+            // Data files first, manifest last: the manifest's existence is what makes the directory an index.
+            IndexFiles.create(dir, first).close();
+            ManifestFile.create(manifestPath, first);
+            forceDirectory(dir);
+            return openWriter(dir, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Opens an existing index for writing, repairing neighbour lists if the last writer did not close cleanly. */
+    public static MMapGraph open(Path dir) throws IOException {
+        requireIndex(dir);
+        WriterLock lock = WriterLock.acquire(dir.resolve(FormatConstants.LOCK_FILE));
+        try {
+            return openWriter(dir, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Opens an existing index for reading through shared read-only mappings. Takes no lock. */
+    public static MMapGraph openReadOnly(Path dir) throws IOException {
+        return openReadOnly(dir, MapMode.READ_ONLY);
+    }
+
+    /**
+     * Opens for reading with {@link MapMode#READ_ONLY} or {@link MapMode#PRIVATE} mappings (see its caveat: a
+     * private mapping is not a snapshot).
+     */
+    public static MMapGraph openReadOnly(Path dir, MapMode mode) throws IOException {
+        if (mode == MapMode.READ_WRITE) {
+            throw new IllegalArgumentException("a reader maps READ_ONLY or PRIVATE; use open() to write");
+        }
+        requireIndex(dir);
+        Manifest m = ManifestFile.read(FormatConstants.manifestPath(dir)).newest();
+        IndexFiles files = IndexFiles.open(dir, m, mode);
+        return new MMapGraph(dir, mode, null, null, files, m, false);
+    }
+
+    private static void requireIndex(Path dir) throws IOException {
+        if (!Files.exists(FormatConstants.manifestPath(dir))) {
+            throw new IndexNotFoundException(dir);
+        }
+    }
+
+    private static MMapGraph openWriter(Path dir, WriterLock lock) throws IOException {
+        Path manifestPath = FormatConstants.manifestPath(dir);
+        Manifest m = ManifestFile.read(manifestPath).newest();
+        IndexFiles files = IndexFiles.open(dir, m, MapMode.READ_WRITE);
+        FileChannel channel = null;
+        try {
+            boolean recovered = m.state() == Manifest.State.OPEN;
+            if (recovered) {
+                repairLists(files, m.committedCount());
+            }
+            channel = FileChannel.open(manifestPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            // Mark the index open: if this writer dies, the next one knows to repair neighbour lists.
+            Manifest opened = m.next(Manifest.State.OPEN, m.committedCount(), m.committedLengths());
+            ManifestFile.commit(channel, opened);
+            return new MMapGraph(dir, MapMode.READ_WRITE, lock, channel, files, opened, recovered);
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                channel.close();
+            }
+            files.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Recovery after an unclean shutdown (see {@link NeighborLists}, invariant 3): lists of committed nodes may
+     * name nodes that were never committed, or be half-rewritten; drop such ids and re-checksum, then make the
+     * repaired lists durable before the index is marked open again.
+     */
+    private static void repairLists(IndexFiles files, long committed) {
+        NeighborLists lists = files.lists();
+        int[] scratch = new int[lists.maxDegree()];
+        boolean changed = false;
+        for (long ord = 0; ord < committed; ord++) {
+            changed |= lists.sanitize(ord, committed, scratch);
+        }
+        if (changed) {
+            lists.file().forceAll();
+        }
+    }
+
+    private static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Some platforms cannot open or sync a directory; the files themselves were synced.
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- writing
+
+    /**
+     * Appends a vector and returns its ordinal (0, 1, 2, … in order of addition). The vector is searchable in this
+     * process on return and durable after the next {@link #sync()}. For cosine it is stored normalized.
+     *
+     * @throws DimensionMismatchException if {@code vector.length != dimension()}
+     * @throws InvalidVectorException     if a component is NaN or infinite, or a cosine vector is zero
+     * @throws io.mmgraph.store.DiskFullException if the files cannot grow; the index stays valid to its last commit
+     */
+    public int add(float[] vector) throws IOException {
+        ensureWritable();
+        float[] stored = prepare(vector, "add");
+        synchronized (writeLock) {
+            ensureOpen();
+            int ord = published;
+            if (ord >= MAX_VECTORS) {
+                throw new IllegalStateException("index " + dir + " holds the maximum of " + MAX_VECTORS + " vectors");
+            }
+            try {
+                files.mapFor(ord + 1L);
+                files.vectors().write(ord, stored);
+                files.lists().write(ord, NO_NEIGHBORS, 0);
+            } catch (InternalError e) {
+                throw fault(e);
+            }
+            // Publication: the record is complete before the volatile write that makes it visible (release).
+            published = ord + 1;
+            return ord;
+        }
+    }
+
+    /**
+     * Commits: makes every published vector durable and visible to other processes. Data is msync'ed before the
+     * manifest copy that names it is written and synced (DESIGN.md §4), so a crash at any point leaves either the
+     * previous or this commit.
+     */
+    public void sync() throws IOException {
+        ensureWritable();
+        synchronized (writeLock) {
+            ensureOpen();
+            commit(Manifest.State.OPEN);
+        }
+    }
+
+    private void commit(Manifest.State state) throws IOException {
+        Manifest current = manifest;
+        int n = published;
+        if (n == current.committedCount() && state == current.state()) {
+            return;
+        }
+        int extents = files.mappedExtents();
+        files.forceForCommit(current.committedCount(), n, extents != extentsAtCommit);
+        Manifest next = current.next(state, n, IndexFiles.lengthsFor(current, n));
+        ManifestFile.commit(manifestChannel, next);
+        extentsAtCommit = extents;
+        manifest = next;
+    }
+
+    // ---------------------------------------------------------------------------------------------- reading
+
+    /**
+     * Readers: picks up the newest commit (mapping the extents it needs). Returns whether anything changed.
+     * A writer is always current, and gets false.
+     */
+    public boolean refresh() throws IOException {
+        ensureOpen();
+        if (lock != null) {
+            return false;
+        }
+        synchronized (writeLock) {
+            ensureOpen();
+            Manifest newest = ManifestFile.read(FormatConstants.manifestPath(dir)).newest();
+            Manifest current = manifest;
+            if (newest.sequence() == current.sequence()) {
+                return false;
+            }
+            if (newest.indexId() != current.indexId()) {
+                throw new CorruptIndexException(FormatConstants.manifestPath(dir),
+                        "the index was replaced by another one since it was opened; reopen it");
+            }
+            for (FileKind kind : FileKind.values()) {
+                RecordFile rf = files.file(kind);
+                long need = newest.committedLength(kind);
+                long have = rf.fileSize();
+                if (have < need) {
+                    throw new TruncatedIndexException(rf.path(), need, have);
+                }
+            }
+            files.mapFor(newest.committedCount());
+            manifest = newest;
+            boolean changed = published != (int) newest.committedCount();
+            published = (int) newest.committedCount();
+            return changed || newest.state() != current.state();
+        }
+    }
+
+    /** A copy of the vector at {@code ordinal} (normalized, for cosine). */
+    public float[] vector(int ordinal) throws IOException {
+        ensureOpen();
+        int n = published;
+        if (ordinal < 0 || ordinal >= n) {
+            throw new IndexOutOfBoundsException("ordinal " + ordinal + " outside [0, " + n + ")");
+        }
+        float[] out = new float[dimension];
+        try {
+            files.vectors().read(ordinal, out);
+        } catch (InternalError e) {
+            throw fault(e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
+        return out;
+    }
+
+    /**
+     * The {@code k} nearest vectors to {@code query}, nearest first, by exhaustive (exact) search over every
+     * published vector with the SIMD kernels. The graph search of later versions is measured against this.
+     */
+    public List<Neighbor> search(float[] query, int k) throws IOException {
+        ensureOpen();
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1, got " + k);
+        }
+        float[] q = prepare(query, "query");
+        int n = published;
+        TopK top = new TopK(Math.min(k, Math.max(n, 1)));
+        VectorRecords vectors = files.vectors();
+        try {
+            for (int ord = 0; ord < n; ord++) {
+                MemorySegment seg = vectors.segmentOf(ord);
+                float d = kernels.distance(metric, q, seg, vectors.offsetOf(ord));
+                if (d <= top.bound()) {
+                    top.offer(ord, d);
+                }
+            }
+        } catch (InternalError e) {
+            throw fault(e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
+        return n == 0 ? List.of() : top.toSortedList();
+    }
+
+    /**
+     * Full verification of the last commit this process knows: reads every committed byte of every file (see
+     * {@link IndexVerifier}). Opening reads only headers; this is the check that reads the rest.
+     */
+    public VerifyReport verify() throws IOException {
+        ensureOpen();
+        Manifest m = manifest;
+        long idLimit = lock != null ? published
+                : m.state() == Manifest.State.CLEAN ? m.committedCount() : MAX_VECTORS;
+        try {
+            return IndexVerifier.verify(dir, m, files, idLimit);
+        } catch (InternalError e) {
+            throw fault(e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
+    }
+
+    /** Applies an access hint to every mapping of the index (and those mapped later); false where unsupported. */
+    public boolean advise(AccessHint hint) throws IOException {
+        ensureOpen();
+        return files.advise(hint);
+    }
+
+    // ---------------------------------------------------------------------------------------------- figures
+
+    /** Published vectors: those searchable in this process. */
+    public int size() {
+        return published;
+    }
+
+    /** Vectors in the last commit this process wrote or read. */
+    public long committedCount() {
+        return manifest.committedCount();
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    public Metric metric() {
+        return metric;
+    }
+
+    public int maxDegree() {
+        return maxDegree;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public boolean isReadOnly() {
+        return lock == null;
+    }
+
+    /** Whether opening this writer repaired the lists of an index whose last writer did not close cleanly. */
+    public boolean recoveredFromUncleanShutdown() {
+        return recovered;
+    }
+
+    public IndexStats stats() throws IOException {
+        ensureOpen();
+        Manifest m = manifest;
+        Map<String, Long> bytes = new LinkedHashMap<>();
+        bytes.put(FormatConstants.MANIFEST_FILE, Files.size(FormatConstants.manifestPath(dir)));
+        for (FileKind kind : FileKind.values()) {
+            bytes.put(kind.fileName(), files.file(kind).fileSize());
+        }
+        return new IndexStats(published, m.committedCount(), dimension, metric.toString(), maxDegree, m.sequence(),
+                mode.name().toLowerCase(java.util.Locale.ROOT), bytes, files.mappedExtents(), kernels.name(),
+                m.state() == Manifest.State.CLEAN);
+    }
+
+    // ---------------------------------------------------------------------------------------------- close
+
+    /**
+     * Commits (writer), unmaps every file and releases the lock. Idempotent. If the commit fails the files are
+     * still unmapped and the lock released, and the error is thrown; the index keeps its previous commit.
+     */
+    @Override
+    public void close() throws IOException {
+        IOException failure = null;
+        synchronized (writeLock) {
+            if (closed) {
+                return;
+            }
+            if (lock != null) {
+                try {
+                    commit(Manifest.State.CLEAN);
+                } catch (IOException e) {
+                    failure = e;
+                } catch (InternalError e) {
+                    failure = fault(e);
+                }
+            }
+            closed = true;
+        }
+        try {
+            files.close();
+        } catch (IOException e) {
+            failure = addTo(failure, e);
+        }
+        if (manifestChannel != null) {
+            try {
+                manifestChannel.close();
+            } catch (IOException e) {
+                failure = addTo(failure, e);
+            }
+        }
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                failure = addTo(failure, e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static IOException addTo(IOException first, IOException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IndexClosedException("index " + dir + " is closed");
+        }
+    }
+
+    private void ensureWritable() {
+        ensureOpen();
+        if (lock == null) {
+            throw new ReadOnlyIndexException("index " + dir + " was opened read-only");
+        }
+    }
+
+    /** Validates a vector and returns the copy to store or search with (normalized for cosine). */
+    private float[] prepare(float[] vector, String what) {
+        if (vector == null) {
+            throw new InvalidVectorException(what + ": vector is null");
+        }
+        if (vector.length != dimension) {
+            throw new DimensionMismatchException(what, dimension, vector.length);
+        }
+        for (int i = 0; i < vector.length; i++) {
+            if (!Float.isFinite(vector[i])) {
+                throw new InvalidVectorException(what + ": component " + i + " is " + vector[i]
+                        + "; vectors must be finite");
+            }
+        }
+        float[] copy = vector.clone();
+        if (metric.normalizes() && Kernels.normalize(copy) == 0f) {
+            throw new InvalidVectorException(what + ": a zero vector has no direction under the cosine metric");
+        }
+        return copy;
+    }
+
+    /** A search racing close meets the closed arena's IllegalStateException: report it as a closed index. */
+    private RuntimeException closedOr(IllegalStateException e) {
+        if (e instanceof IndexClosedException || !closed) {
+            return e;
+        }
+        IndexClosedException c = new IndexClosedException("index " + dir + " was closed during the operation");
+        c.initCause(e);
+        return c;
+    }
+
+    /**
+     * The JVM turns a SIGBUS on a mapped page (the file was shrunk under the mapping, or the disk failed) into an
+     * InternalError; name the file that is now too short, if one is.
+     */
+    private IOException fault(InternalError e) {
+        for (FileKind kind : FileKind.values()) {
+            RecordFile rf = files.file(kind);
+            try {
+                long need = rf.layout().extentStart(rf.mappedExtents());
+                long have = rf.fileSize();
+                if (have < need) {
+                    TruncatedIndexException t = new TruncatedIndexException(rf.path(), need, have);
+                    t.initCause(e);
+                    return t;
+                }
+            } catch (IOException ignored) {
+                // fall through to the generic error
+            }
+        }
+        return new CorruptIndexException(dir, "a mapped page could not be read (" + e.getMessage() + ")", e);
+    }
+}

@@ -1,0 +1,282 @@
+package io.mmgraph.store;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * A file that grows in fixed-size extents after a fixed prologue, each extent mapped exactly once through
+ * {@link FileChannel#map(FileChannel.MapMode, long, long, Arena)} and never unmapped until {@link #close()}
+ * (DESIGN.md §1, §3). Knows bytes only: what the records in it mean is the {@code format} package's business.
+ *
+ * <p>Invariants:
+ * <ol>
+ *   <li>An extent is mapped only once its whole byte range exists in the file: a writer reserves it with
+ *       {@code posix_fallocate} (or by writing zeros) first, so a full disk fails here with
+ *       {@link DiskFullException} and never as a SIGBUS on a later store; a reader refuses a file shorter than its
+ *       extents with {@link ShortFileException}.</li>
+ *   <li>{@link #extent(int)} reads a volatile array that only ever grows by copy, so a searcher on any thread sees
+ *       either the old or the new set of mappings, both valid until close.</li>
+ *   <li>This object is the one owner of the {@link Arena} of all its mappings; closing it unmaps them all, after
+ *       which any access through a segment fails with an {@link IllegalStateException} instead of touching freed
+ *       memory.</li>
+ * </ol>
+ * Thread-safety: {@link #extent(int)} and {@link #extentCount()} from any thread; growth, {@link #force} and
+ * {@link #advise} are serialized by the caller's writer lock (growth is also synchronized here).
+ */
+public final class ExtentFile implements AutoCloseable {
+    private static final int ZERO_CHUNK = 1 << 20;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final MapMode mode;
+    private final long dataOffset;
+    private final long extentBytes;
+    private final Arena arena = Arena.ofShared();
+    private volatile MemorySegment[] extents = new MemorySegment[0];
+    private volatile AccessHint hint;
+    private volatile boolean closed;
+
+    private ExtentFile(Path path, FileChannel channel, MapMode mode, long dataOffset, long extentBytes) {
+        this.path = path;
+        this.channel = channel;
+        this.mode = mode;
+        this.dataOffset = dataOffset;
+        this.extentBytes = extentBytes;
+    }
+
+    /** Creates a new file holding {@code prologue} and no extents, durable on return. */
+    public static ExtentFile create(Path path, ByteBuffer prologue, long extentBytes) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            long at = 0;
+            ByteBuffer b = prologue.duplicate();
+            long dataOffset = b.remaining();
+            while (b.hasRemaining()) {
+                at += ch.write(b, at);
+            }
+            ch.force(true);
+            return new ExtentFile(path, ch, MapMode.READ_WRITE, dataOffset, extentBytes);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** Opens an existing file; maps nothing until {@link #mapExtents(int)}. */
+    public static ExtentFile open(Path path, MapMode mode, long dataOffset, long extentBytes) throws IOException {
+        FileChannel ch = mode == MapMode.READ_ONLY
+                ? FileChannel.open(path, StandardOpenOption.READ)
+                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return new ExtentFile(path, ch, mode, dataOffset, extentBytes);
+    }
+
+    /** Reads up to {@code length} bytes from offset 0 (fewer when the file is shorter). */
+    public ByteBuffer readPrologue(int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        while (b.hasRemaining()) {
+            if (channel.read(b, b.position()) < 0) {
+                break;
+            }
+        }
+        return b.flip();
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public long extentBytes() {
+        return extentBytes;
+    }
+
+    public long size() throws IOException {
+        return channel.size();
+    }
+
+    /** The mapping of extent {@code e}; {@code e < extentCount()}. */
+    public MemorySegment extent(int e) {
+        return extents[e];
+    }
+
+    public int extentCount() {
+        return extents.length;
+    }
+
+    /** File offset where extent {@code e} begins. */
+    public long extentStart(int e) {
+        return dataOffset + e * extentBytes;
+    }
+
+    /**
+     * Maps extents until {@code count} are mapped. A writer first reserves each new extent's space; a reader
+     * requires it to exist already.
+     */
+    public synchronized void mapExtents(int count) throws IOException {
+        ensureOpen();
+        MemorySegment[] current = extents;
+        if (count <= current.length) {
+            return;
+        }
+        MemorySegment[] grown = Arrays.copyOf(current, count);
+        long size = channel.size();
+        for (int e = current.length; e < count; e++) {
+            long start = extentStart(e);
+            long end = start + extentBytes;
+            if (size < end) {
+                if (mode != MapMode.READ_WRITE) {
+                    throw new ShortFileException(path, end, size);
+                }
+                reserve(Math.max(start, size), end - Math.max(start, size));
+                size = end;
+            }
+            MemorySegment segment = channel.map(jdkMode(), start, extentBytes, arena);
+            AccessHint h = hint;
+            if (h != null) {
+                adviseOne(segment, h);
+            }
+            grown[e] = segment;
+        }
+        extents = grown;
+    }
+
+    private FileChannel.MapMode jdkMode() {
+        return switch (mode) {
+            case READ_WRITE -> FileChannel.MapMode.READ_WRITE;
+            case READ_ONLY -> FileChannel.MapMode.READ_ONLY;
+            case PRIVATE -> FileChannel.MapMode.PRIVATE;
+        };
+    }
+
+    /** Reserves {@code [offset, offset + length)} on disk, extending the file; invariant 1. */
+    private void reserve(long offset, long length) throws IOException {
+        int rc = NativeIO.fallocate(path.toString(), offset, length);
+        if (rc == 0) {
+            return;
+        }
+        if (rc == NativeIO.ENOSPC) {
+            throw new DiskFullException(path, offset, length);
+        }
+        if (rc != NativeIO.UNSUPPORTED && rc != NativeIO.EOPNOTSUPP_LINUX && rc != NativeIO.EINVAL
+                && rc != NativeIO.ENOTSUP_MAC) {
+            throw new IOException("posix_fallocate(" + path + ", " + offset + ", " + length + ") failed: errno " + rc);
+        }
+        writeZeros(offset, length);
+    }
+
+    /** The portable reservation: writing the range allocates its blocks on file systems that are not copy-on-write. */
+    private void writeZeros(long offset, long length) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK, length));
+        long at = offset;
+        long end = offset + length;
+        try {
+            while (at < end) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), end - at));
+                while (zeros.hasRemaining()) {
+                    at += channel.write(zeros, at);
+                }
+            }
+        } catch (IOException e) {
+            String msg = String.valueOf(e.getMessage());
+            if (msg.contains("No space left")) {
+                DiskFullException full = new DiskFullException(path, offset, length);
+                full.initCause(e);
+                throw full;
+            }
+            throw e;
+        }
+    }
+
+    /** msync: makes {@code [offset, offset + length)} of extent {@code e} durable. */
+    public void force(int e, long offset, long length) {
+        ensureOpen();
+        if (length > 0) {
+            extents[e].asSlice(offset, length).force();
+        }
+    }
+
+    /** Makes metadata (the file length after growth) durable too. */
+    public void forceMetadata() throws IOException {
+        ensureOpen();
+        channel.force(true);
+    }
+
+    /**
+     * Applies {@code hint} to every mapped extent and to those mapped later. Returns false when this platform or
+     * file system does not support it (a no-op); throws when the kernel refuses it for another reason.
+     */
+    public boolean advise(AccessHint newHint) throws IOException {
+        ensureOpen();
+        boolean supported = true;
+        for (MemorySegment segment : extents) {
+            supported &= adviseOne(segment, newHint);
+        }
+        // WILLNEED is a one-off read request, not a lasting policy for extents mapped later.
+        if (newHint != AccessHint.WILLNEED) {
+            hint = supported ? newHint : null;
+        }
+        return supported && (extents.length > 0 || NativeIO.madviseAvailable());
+    }
+
+    private boolean adviseOne(MemorySegment segment, AccessHint h) throws IOException {
+        int rc = NativeIO.madvise(segment, h);
+        if (rc == 0) {
+            return true;
+        }
+        if (rc == NativeIO.UNSUPPORTED || rc == NativeIO.EINVAL) {
+            // EINVAL: e.g. MADV_HUGEPAGE on a file system without huge-page support.
+            return false;
+        }
+        throw new IOException("madvise(" + h + ") on " + path + " failed: errno " + rc);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("file " + path + " is closed");
+        }
+    }
+
+    /** Unmaps every extent and closes the file. Idempotent. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        extents = new MemorySegment[0];
+        try {
+            closeArena();
+        } finally {
+            channel.close();
+        }
+    }
+
+    /**
+     * Closing a shared arena hands shake with every thread; one caught inside an access makes close fail with
+     * IllegalStateException, and that access then fails instead of reading unmapped memory. Retry until it is done.
+     */
+    private void closeArena() {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                arena.close();
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt > 1000) {
+                    throw e;
+                }
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package io.mmgraph.store;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The few libc calls the JDK does not offer, through {@link Linker} downcalls (DESIGN.md §1): {@code madvise},
+ * {@code posix_fallocate}, {@code posix_fadvise}, and {@code open}/{@code close} to get a descriptor for the last
+ * two ({@code FileChannel} exposes none). Every call is optional: where the platform lacks a symbol the call
+ * reports {@link #UNSUPPORTED} and callers fall back.
+ *
+ * <p>Thread-safe: method handles are immutable; each call confines its temporaries to its own arena.
+ */
+public final class NativeIO {
+    private NativeIO() {}
+
+    /** Returned by calls whose symbol or constant this platform lacks. */
+    public static final int UNSUPPORTED = Integer.MIN_VALUE;
+
+    static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+    static final boolean MAC = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac");
+
+    public static final int EINVAL = 22;
+    public static final int ENOSPC = 28;
+    public static final int EOPNOTSUPP_LINUX = 95;
+    public static final int ENOTSUP_MAC = 45;
+
+    private static final int O_RDWR = 2;
+    private static final int O_RDONLY = 0;
+    private static final int POSIX_FADV_DONTNEED_LINUX = 4;
+
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final MethodHandle MADVISE;
+    private static final MethodHandle POSIX_FALLOCATE;
+    private static final MethodHandle POSIX_FADVISE;
+    private static final MethodHandle OPEN;
+    private static final MethodHandle CLOSE;
+
+    static {
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup libc = linker.defaultLookup();
+        Linker.Option errno = Linker.Option.captureCallState("errno");
+        MADVISE = find(linker, libc, "madvise", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), errno);
+        // posix_fallocate and posix_fadvise return the error number instead of setting errno.
+        POSIX_FALLOCATE = find(linker, libc, "posix_fallocate", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+        POSIX_FADVISE = find(linker, libc, "posix_fadvise", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        // open is variadic; called without a mode argument, the fixed two-argument form is exact.
+        OPEN = find(linker, libc, "open", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_INT), errno);
+        CLOSE = find(linker, libc, "close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    private static MethodHandle find(Linker linker, SymbolLookup lookup, String name, FunctionDescriptor fd,
+                                     Linker.Option... options) {
+        if (!LINUX && !MAC) {
+            return null;
+        }
+        try {
+            Optional<MemorySegment> symbol = lookup.find(name);
+            return symbol.map(s -> linker.downcallHandle(s, fd, options)).orElse(null);
+        } catch (RuntimeException e) {
+            // IllegalCallerException when native access is disabled, or an unsupported ABI: run without hints.
+            return null;
+        }
+    }
+
+    /** madvise advice value for a hint on this OS, or {@link #UNSUPPORTED}. */
+    static int adviceValue(AccessHint hint) {
+        return switch (hint) {
+            case NORMAL -> 0;
+            case RANDOM -> 1;
+            case SEQUENTIAL -> 2;
+            case WILLNEED -> 3;
+            case HUGEPAGE -> LINUX ? 14 : UNSUPPORTED;
+        };
+    }
+
+    /**
+     * {@code madvise(addr, length, advice)}. The segment must start on an OS page boundary (every extent mapping
+     * does). Returns 0, an errno value, or {@link #UNSUPPORTED}.
+     */
+    public static int madvise(MemorySegment segment, AccessHint hint) {
+        int advice = adviceValue(hint);
+        if (MADVISE == null || advice == UNSUPPORTED) {
+            return UNSUPPORTED;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) MADVISE.invokeExact(state, segment, segment.byteSize(), advice);
+            return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Reserves {@code [offset, offset + length)} of {@code path} with {@code posix_fallocate}, extending the file.
+     * Returns 0, an error number (e.g. {@link #ENOSPC}), or {@link #UNSUPPORTED}.
+     */
+    public static int fallocate(String path, long offset, long length) {
+        if (POSIX_FALLOCATE == null || OPEN == null || CLOSE == null) {
+            return UNSUPPORTED;
+        }
+        int fd = open(path, O_RDWR);
+        if (fd < 0) {
+            return UNSUPPORTED;
+        }
+        try {
+            return (int) POSIX_FALLOCATE.invokeExact(fd, offset, length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        } finally {
+            close(fd);
+        }
+    }
+
+    /**
+     * Asks the kernel to drop the file's cached pages ({@code POSIX_FADV_DONTNEED}), so the next read is cold.
+     * Dirty pages are not dropped; sync first. Returns 0, an error number, or {@link #UNSUPPORTED}.
+     */
+    public static int evictFromPageCache(String path) {
+        if (POSIX_FADVISE == null || OPEN == null || CLOSE == null || !LINUX) {
+            return UNSUPPORTED;
+        }
+        int fd = open(path, O_RDONLY);
+        if (fd < 0) {
+            return UNSUPPORTED;
+        }
+        try {
+            return (int) POSIX_FADVISE.invokeExact(fd, 0L, 0L, POSIX_FADV_DONTNEED_LINUX);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        } finally {
+            close(fd);
+        }
+    }
+
+    /** Whether {@link #madvise} can reach the kernel on this platform. */
+    public static boolean madviseAvailable() {
+        return MADVISE != null;
+    }
+
+    private static int open(String path, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            return (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static void close(int fd) {
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("native call failed", t);
+    }
+}
