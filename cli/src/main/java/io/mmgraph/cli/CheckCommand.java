@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Verify every committed byte of the index: manifest copies, file headers, vector checksums,",
-                "neighbour lists and padding. Exit 0 when clean, 1 with the damaged file and place otherwise.",
+        description = {"Verify every committed byte of an index; exit 1 on damage.",
+                "Checks manifest copies, file headers, vector checksums, neighbour lists and padding.",
+                "Exit 0 when clean, 1 with the damaged file and place otherwise.",
                 "Safe while a writer works: it checks the newest commit."})
 final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Index directory.")

@@ -20,8 +20,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The main job, end to end on built-in data: generate a data set, build an index in a local",
-                "folder, search it, reopen it to show that it persisted, verify it, and print what happened."})
+        description = {"Run the main job end to end on generated data.",
+                "Generates a data set, builds an index in a local folder, searches it, reopens it to show that",
+                "it persisted, verifies it, and prints what happened."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "mmgraph-demo", paramLabel = "DIR",
             description = "Working folder, replaced on each run (default: ${DEFAULT-VALUE}).")

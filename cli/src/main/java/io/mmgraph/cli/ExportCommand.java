@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Write every committed vector of DIR to OUT.fvecs in ordinal order.",
+        description = {"Write every committed vector to an .fvecs file, in ordinal order.",
                 "An l2 or dot index returns the exact bytes imported; a cosine index stores (and exports) unit vectors."})
 final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Index directory.")

@@ -14,8 +14,9 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 @Command(name = "gen", mixinStandardHelpOptions = true,
-        description = {"Generate a seeded synthetic data set in OUTDIR: base.fvecs, query.fvecs and truth.ivecs",
-                "(exact nearest neighbours of each query, nearest first). Vectors come from a mixture of",
+        description = {"Generate a seeded synthetic data set with exact ground truth.",
+                "Writes base.fvecs, query.fvecs and truth.ivecs (exact nearest neighbours of each query,",
+                "nearest first) to OUTDIR. Vectors come from a mixture of",
                 "anisotropic Gaussian clusters with a decaying spectrum (see SyntheticData's javadoc)."})
 final class GenCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "OUTDIR", description = "Output directory (created if absent).")

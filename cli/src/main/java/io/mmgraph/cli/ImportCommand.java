@@ -15,7 +15,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Append the vectors of FILE (.fvecs or .bvecs) to the index in DIR, creating it when DIR has none.",
+        description = {"Append vectors from a file to an index, creating it if needed.",
+                "Appends the vectors of FILE (.fvecs or .bvecs) to the index in DIR, creating it when DIR has none.",
                 "Commits every N vectors (--sync-every) and at the end; a progress bar shows long imports on stderr."})
 final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Index directory.")

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
-        description = {"Search the index with every query of FILE and report throughput, latency and recall.",
+        description = {"Search with every query of a file; report throughput, latency and recall.",
                 "Opens the newest commit read-only; searches are exact (brute force) in this version."})
 final class SearchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Index directory.")

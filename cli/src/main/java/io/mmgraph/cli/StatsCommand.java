@@ -20,8 +20,15 @@ final class StatsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = "--evict", description = {"First drop the index's files from the OS page cache (posix_fadvise",
+            "DONTNEED; Linux), so openMillis times a cold open."})
+    boolean evict;
+
     @Override
     public Integer call() throws Exception {
+        if (evict) {
+            MMapGraph.evictFromPageCache(dir);
+        }
         long t0 = System.nanoTime();
         try (MMapGraph index = MMapGraph.openReadOnly(dir)) {
             double openMs = (System.nanoTime() - t0) / 1e6;

@@ -43,9 +43,13 @@ public final class IndexFiles implements AutoCloseable {
 
     /** Committed length of every file for {@code count} records. */
     public static Map<FileKind, Long> lengthsFor(Manifest m, long count) {
+        return lengthsFor(m.dimension(), m.maxDegree(), m.extentSlots(), count);
+    }
+
+    public static Map<FileKind, Long> lengthsFor(int dimension, int maxDegree, int extentSlots, long count) {
         Map<FileKind, Long> lengths = new EnumMap<>(FileKind.class);
         for (FileKind kind : FileKind.values()) {
-            lengths.put(kind, layout(kind, m).lengthFor(count));
+            lengths.put(kind, layout(kind, dimension, maxDegree, extentSlots).lengthFor(count));
         }
         return lengths;
     }

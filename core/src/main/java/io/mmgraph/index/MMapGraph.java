@@ -107,10 +107,7 @@ public final class MMapGraph implements AutoCloseable {
             }
             Manifest first = new Manifest(0, new SecureRandom().nextLong(), options.dimension(),
                     options.metric().code(), options.maxDegree(), Manifest.State.CLEAN, 0, options.extentSlots(),
-                    Map.of());
-            first = first.next(Manifest.State.CLEAN, 0, IndexFiles.lengthsFor(first, 0));
-            first = new Manifest(0, first.indexId(), first.dimension(), first.metricCode(), first.maxDegree(),
-                    first.state(), 0, first.extentSlots(), first.committedLengths());
+                    IndexFiles.lengthsFor(options.dimension(), options.maxDegree(), options.extentSlots(), 0));
             // Data files first, manifest last: the manifest's existence is what makes the directory an index.
             IndexFiles.create(dir, first).close();
             ManifestFile.create(manifestPath, first);
@@ -424,6 +421,20 @@ public final class MMapGraph implements AutoCloseable {
         return new IndexStats(published, m.committedCount(), dimension, metric.toString(), maxDegree, m.sequence(),
                 mode.name().toLowerCase(java.util.Locale.ROOT), bytes, files.mappedExtents(), kernels.name(),
                 m.state() == Manifest.State.CLEAN);
+    }
+
+    /**
+     * Asks the OS to drop the cached pages of every file of the index in {@code dir} (Linux
+     * {@code posix_fadvise(DONTNEED)}; no root needed), so the next access reads from disk: for cold-start
+     * measurements. Dirty pages stay; commit first. Returns false where the platform cannot.
+     */
+    public static boolean evictFromPageCache(Path dir) throws IOException {
+        requireIndex(dir);
+        boolean all = io.mmgraph.store.NativeIO.evictFromPageCache(FormatConstants.manifestPath(dir).toString()) == 0;
+        for (FileKind kind : FileKind.values()) {
+            all &= io.mmgraph.store.NativeIO.evictFromPageCache(dir.resolve(kind.fileName()).toString()) == 0;
+        }
+        return all;
     }
 
     // ---------------------------------------------------------------------------------------------- close

@@ -1,0 +1,217 @@
+package io.mmgraph.cli;
+
+import io.mmgraph.format.FileKind;
+import io.mmgraph.format.FormatConstants;
+import io.mmgraph.index.MMapGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    record Result(int exit, String out, String err) {}
+
+    /** Runs the CLI in this JVM, capturing what it prints. */
+    static Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = Main.run(args);
+            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** Runs the CLI in a fresh JVM (so "after the process ends" means what it says). */
+    static Result runInChild(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("--add-modules");
+        cmd.add("jdk.incubator.vector");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child timed out");
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void twentyThousandVectorsExportBitExactAfterTheImportingProcessEnds() throws Exception {
+        Path data = tmp.resolve("data");
+        Path index = tmp.resolve("index");
+        Path exported = tmp.resolve("out.fvecs");
+        assertEquals(0, run("gen", data.toString(), "--n", "20000", "--dim", "24", "--queries", "10", "--clusters", "50",
+                "--truth-k", "10").exit());
+        Result imp = runInChild("import", index.toString(), data.resolve("base.fvecs").toString(), "--sync-every", "7000");
+        assertEquals(0, imp.exit(), imp.err());
+        assertTrue(imp.out().contains("imported 20000 vectors"), imp.out());
+        Result exp = runInChild("export", index.toString(), exported.toString());
+        assertEquals(0, exp.exit(), exp.err());
+        assertEquals(-1, Files.mismatch(data.resolve("base.fvecs"), exported), "export differs from the import");
+    }
+
+    @Test
+    void statsJsonSearchJsonAndCheck() {
+        Path data = tmp.resolve("data");
+        Path index = tmp.resolve("index");
+        assertEquals(0, run("gen", data.toString(), "--n", "3000", "--dim", "16", "--queries", "20", "--clusters", "30",
+                "--truth-k", "10").exit());
+        assertEquals(0, run("import", index.toString(), data.resolve("base.fvecs").toString(), "--metric", "l2").exit());
+
+        Result stats = run("stats", index.toString(), "--json");
+        assertEquals(0, stats.exit(), stats.err());
+        String s = stats.out().trim();
+        assertTrue(s.startsWith("{") && s.endsWith("}"), s);
+        assertTrue(s.contains("\"count\":3000"), s);
+        assertTrue(s.contains("\"dimension\":16"), s);
+        assertTrue(s.contains("\"metric\":\"l2\""), s);
+
+        Result search = run("search", index.toString(), "--queries", data.resolve("query.fvecs").toString(),
+                "-k", "10", "--truth", data.resolve("truth.ivecs").toString(), "--json");
+        assertEquals(0, search.exit(), search.err());
+        String j = search.out().trim();
+        assertTrue(j.contains("\"recall\":1.0"), "exact search must find the exact neighbours: " + j);
+        assertTrue(j.contains("\"queries\":20") && j.contains("\"k\":10") && j.contains("\"qps\":"), j);
+
+        Result check = run("check", index.toString());
+        assertEquals(0, check.exit(), check.out());
+        assertTrue(check.out().startsWith("ok"), check.out());
+    }
+
+    @Test
+    void checkNamesTheDamagedFileForAFlippedByteInEachFile() throws IOException {
+        Path data = tmp.resolve("data");
+        Path index = tmp.resolve("index");
+        assertEquals(0, run("gen", data.toString(), "--n", "500", "--dim", "8", "--queries", "1", "--clusters", "5",
+                "--truth-k", "1").exit());
+        assertEquals(0, run("import", index.toString(), data.resolve("base.fvecs").toString()).exit());
+        List<String> names = new ArrayList<>(List.of(FormatConstants.MANIFEST_FILE));
+        for (FileKind k : FileKind.values()) {
+            names.add(k.fileName());
+        }
+        for (String name : names) {
+            Path f = index.resolve(name);
+            // Past the header for data files (in the records); inside copy B for the manifest.
+            long at = name.equals(FormatConstants.MANIFEST_FILE) ? 4096 + 100 : FormatConstants.PROLOGUE_BYTES + 40;
+            flip(f, at);
+            Result check = run("check", index.toString());
+            assertEquals(1, check.exit(), name + ": " + check.out());
+            assertTrue(check.out().contains("DAMAGED") && check.out().contains(name), check.out());
+            flip(f, at);
+            assertEquals(0, run("check", index.toString()).exit(), "restored " + name);
+        }
+    }
+
+    @Test
+    void badInputFilesGetNamedErrorsAndChangeNothing() throws IOException {
+        Path index = tmp.resolve("index");
+        Path wrongMagic = tmp.resolve("bad.fvecs");
+        Files.write(wrongMagic, new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0x7f, 1, 2, 3, 4});
+        Result r = run("import", index.toString(), wrongMagic.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("MalformedVectorFileException"), r.err());
+        assertTrue(Files.notExists(index.resolve(FormatConstants.MANIFEST_FILE)), "nothing may be created");
+
+        Path shortRecord = tmp.resolve("short.fvecs");
+        ByteBuffer b = ByteBuffer.allocate(4 + 4 * 4 + 4 + 2 * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(4).putFloat(1).putFloat(2).putFloat(3).putFloat(4).putInt(4).putFloat(5).putFloat(6);
+        Files.write(shortRecord, b.array());
+        r = run("import", index.toString(), shortRecord.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("not a multiple of the record size"), r.err());
+
+        Path good = tmp.resolve("good.fvecs");
+        assertEquals(0, run("gen", tmp.resolve("g").toString(), "--n", "10", "--dim", "4", "--queries", "1",
+                "--clusters", "2", "--truth-k", "1").exit());
+        Files.copy(tmp.resolve("g/base.fvecs"), good);
+        assertEquals(0, run("import", index.toString(), good.toString()).exit());
+        r = run("import", index.toString(), good.toString(), "--dim", "5");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("DimensionMismatchException"), r.err());
+        Path other = tmp.resolve("g8");
+        assertEquals(0, run("gen", other.toString(), "--n", "10", "--dim", "8", "--queries", "1", "--clusters", "2",
+                "--truth-k", "1").exit());
+        r = run("import", index.toString(), other.resolve("base.fvecs").toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("dimension 8 but the index has dimension 4"), r.err());
+        assertTrue(run("stats", index.toString(), "--json").out().contains("\"count\":10"), "index unchanged");
+    }
+
+    @Test
+    void aSecondWriterProcessIsRefusedWithAClearMessage() throws Exception {
+        Path index = tmp.resolve("index");
+        Path data = tmp.resolve("data");
+        assertEquals(0, run("gen", data.toString(), "--n", "10", "--dim", "4", "--queries", "1", "--clusters", "2",
+                "--truth-k", "1").exit());
+        assertEquals(0, run("create", index.toString(), "--dim", "4").exit());
+        try (MMapGraph writer = MMapGraph.open(index)) {
+            Result r = runInChild("import", index.toString(), data.resolve("base.fvecs").toString());
+            assertNotEquals(0, r.exit());
+            assertTrue(r.err().contains("locked by another writer"), r.err());
+            assertTrue(r.err().contains(FormatConstants.LOCK_FILE), r.err());
+            assertEquals(0, writer.size());
+        }
+    }
+
+    @Test
+    void everyCommandHasHelpAndTheToolHasAVersion() {
+        Result v = run("--version");
+        assertEquals(0, v.exit());
+        assertTrue(v.out().startsWith("mmgraph "), v.out());
+        for (String cmd : List.of("demo", "create", "import", "export", "stats", "check", "search", "gen")) {
+            Result h = run(cmd, "--help");
+            assertEquals(0, h.exit(), cmd);
+            assertTrue(h.out().contains("Usage: mmgraph " + cmd), h.out());
+        }
+        Result bad = run("create");
+        assertEquals(2, bad.exit(), "missing arguments are a usage error");
+    }
+
+    @Test
+    void demoRunsEndToEnd() {
+        Path dir = tmp.resolve("demo");
+        Result r = run("demo", "--dir", dir.toString(), "--n", "2000", "--dim", "16", "--queries", "20");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("recall@10 1.0000"), r.out());
+        assertTrue(r.out().contains("bit-exact: yes"), r.out());
+        assertTrue(r.out().contains("check: ok"), r.out());
+    }
+
+    private static void flip(Path f, long at) throws IOException {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            ch.read(one, at);
+            one.put(0, (byte) (one.get(0) ^ 0x10)).rewind();
+            ch.write(one, at);
+        }
+    }
+}
