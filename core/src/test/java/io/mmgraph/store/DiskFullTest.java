@@ -1,0 +1,89 @@
+package io.mmgraph.store;
+
+import io.mmgraph.format.VerifyReport;
+import io.mmgraph.index.IndexOptions;
+import io.mmgraph.index.MMapGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A full disk is a {@link DiskFullException} naming the file when an extent cannot be reserved — never a SIGBUS —
+ * and the index stays valid up to what was stored. Runs on a small tmpfs, which needs Linux and root (as CI has).
+ */
+class DiskFullTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void growthOnAFullFileSystemFailsCleanlyAndLosesNothing() throws Exception {
+        Path mount = tmp.resolve("small-fs");
+        Files.createDirectories(mount);
+        assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "needs Linux");
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mount.toString()) == 0,
+                "cannot mount a tmpfs here (needs root)");
+        try {
+            Path dir = mount.resolve("index");
+            Random random = new Random(7);
+            int stored = 0;
+            int committed;
+            // 128-d vectors, 1024 per extent: each vector extent is 512 KiB, so a 3 MiB disk fills within a few.
+            try (MMapGraph index = MMapGraph.create(dir, IndexOptions.dimension(128).withExtentSlots(1024))) {
+                DiskFullException full = null;
+                for (int i = 0; i < 100_000 && full == null; i++) {
+                    float[] v = new float[128];
+                    for (int j = 0; j < v.length; j++) {
+                        v[j] = random.nextFloat();
+                    }
+                    try {
+                        index.add(v);
+                        stored++;
+                        if (stored % 500 == 0) {
+                            index.sync();
+                        }
+                    } catch (DiskFullException e) {
+                        full = e;
+                    }
+                }
+                assertTrue(full != null, "the disk never filled");
+                assertTrue(full.getMessage().contains(dir.toString()), full.getMessage());
+                assertTrue(full.getMessage().contains("no space left"), full.getMessage());
+                assertEquals(stored, index.size(), "a failed add publishes nothing");
+                index.sync();
+                committed = (int) index.committedCount();
+            }
+            assertEquals(stored, committed);
+            try (MMapGraph reader = MMapGraph.openReadOnly(dir)) {
+                assertEquals(stored, reader.committedCount());
+                VerifyReport report = reader.verify();
+                assertTrue(report.ok(), report.problems().toString());
+            }
+            // Still full: a writer reopens fine and fails the same clean way at its next growth.
+            try (MMapGraph writer = MMapGraph.open(dir)) {
+                assertThrows(DiskFullException.class, () -> {
+                    for (int i = 0; i < 100_000; i++) {
+                        writer.add(new float[128]);
+                    }
+                });
+            }
+        } finally {
+            run("umount", mount.toString());
+        }
+    }
+
+    private static int run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    }
+}
