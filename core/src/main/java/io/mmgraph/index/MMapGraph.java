@@ -312,6 +312,7 @@ public final class MMapGraph implements AutoCloseable {
         float[] out = new float[dimension];
         try {
             files.vectors().read(ordinal, out);
+            deliverPendingFault(out);
         } catch (InternalError e) {
             throw fault(e);
         } catch (IllegalStateException e) {
@@ -537,6 +538,17 @@ public final class MMapGraph implements AutoCloseable {
         IndexClosedException c = new IndexClosedException("index " + dir + " was closed during the operation");
         c.initCause(e);
         return c;
+    }
+
+    /**
+     * In compiled code HotSpot raises the InternalError of a faulting memory access asynchronously, at the thread's
+     * next safepoint poll, which for a single bulk copy can lie past the end of the try block meant to translate it
+     * (seen for {@link #vector} once compiled: the error surfaced in the caller). A native call processes pending
+     * asynchronous exceptions on its way back, so one made inside the block delivers the error there.
+     * {@code Thread.holdsLock} is a cheap native that is not intrinsified.
+     */
+    private static void deliverPendingFault(Object any) {
+        Thread.holdsLock(any);
     }
 
     /**

@@ -37,10 +37,7 @@ public final class WriterLock implements AutoCloseable {
 
     /** Takes the lock or throws {@link IndexLockedException} naming the lock file (and the holder's pid when known). */
     public static WriterLock acquire(Path lockFile) throws IOException {
-        Path key = lockFile.toAbsolutePath().normalize();
-        if (Files.exists(key)) {
-            key = key.toRealPath();
-        }
+        Path key = registryKey(lockFile);
         if (!HELD_IN_THIS_JVM.add(key)) {
             throw new IndexLockedException(lockFile, "another writer in this JVM (pid " + ProcessHandle.current().pid() + ")");
         }
@@ -69,6 +66,21 @@ public final class WriterLock implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The lock file's real path, the same however the index directory was named (through a symbolic link, or
+     * before and after the lock file exists): a second writer that missed the registry would open the file and,
+     * closing it, release the first writer's lock. A missing lock file has no real path yet, so the directory's
+     * real path names it.
+     */
+    private static Path registryKey(Path lockFile) throws IOException {
+        Path abs = lockFile.toAbsolutePath();
+        if (Files.exists(abs)) {
+            return abs.toRealPath();
+        }
+        Path parent = abs.getParent();
+        return parent != null && Files.exists(parent) ? parent.toRealPath().resolve(abs.getFileName()) : abs.normalize();
     }
 
     private static String readHolder(FileChannel ch) {

@@ -1,0 +1,162 @@
+package io.mmgraph.format;
+
+import io.mmgraph.TestSeeds;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One manifest page: encoding, decoding, and the version checks that keep a newer index from looking damaged. */
+class ManifestTest {
+    static final Path FILE = Path.of("some-index", FormatConstants.MANIFEST_FILE);
+
+    static Manifest sample(long sequence) {
+        Map<FileKind, Long> lengths = new EnumMap<>(FileKind.class);
+        lengths.put(FileKind.VECTORS, 123_456L);
+        lengths.put(FileKind.VECTOR_CHECKSUMS, 70_000L);
+        lengths.put(FileKind.NEIGHBOR_LISTS, 99_999_999_999L);
+        return new Manifest(sequence, 0x0123_4567_89AB_CDEFL, 100, 2, 30, Manifest.State.OPEN, 613, 64, lengths);
+    }
+
+    /** Sets an int field of an encoded page, optionally recomputing the page checksum so only the field is wrong. */
+    static ByteBuffer withInt(ByteBuffer page, int offset, int value, boolean fixCrc) {
+        ByteBuffer b = ByteBuffer.allocate(page.capacity()).order(FormatConstants.BYTE_ORDER);
+        b.put(0, page.duplicate().clear(), 0, page.capacity());
+        b.putInt(offset, value);
+        if (fixCrc) {
+            b.putInt(Manifest.OFF_CRC, Crc.of(b.array(), 0, Manifest.OFF_CRC));
+        }
+        return b;
+    }
+
+    @Test
+    void roundTrip() throws IOException {
+        Manifest m = sample(42);
+        ByteBuffer page = m.encode();
+        assertEquals(FormatConstants.MANIFEST_PAGE_BYTES, page.remaining());
+        assertEquals(m, Manifest.decode(FILE, page));
+    }
+
+    @Test
+    void randomRoundTrips() throws IOException {
+        Random r = TestSeeds.random("ManifestTest.randomRoundTrips");
+        for (int i = 0; i < 500; i++) {
+            Map<FileKind, Long> lengths = new EnumMap<>(FileKind.class);
+            for (FileKind k : FileKind.values()) {
+                lengths.put(k, r.nextLong() >>> 1);
+            }
+            Manifest m = new Manifest(r.nextLong() >>> 1, r.nextLong(), 1 + r.nextInt(FormatConstants.MAX_DIMENSION),
+                    1 + r.nextInt(3), 1 + r.nextInt(FormatConstants.MAX_DEGREE),
+                    r.nextBoolean() ? Manifest.State.CLEAN : Manifest.State.OPEN, r.nextInt(Integer.MAX_VALUE),
+                    1 + r.nextInt(1 << 20), lengths);
+            Manifest back = Manifest.decode(FILE, m.encode());
+            assertEquals(m, back);
+            assertEquals(m.sequence() & 1, back.pageIndex());
+        }
+    }
+
+    @Test
+    void nextIncrementsSequenceAndKeepsIdentity() {
+        Manifest m = sample(7);
+        Manifest n = m.next(Manifest.State.CLEAN, 700, m.committedLengths());
+        assertEquals(8, n.sequence());
+        assertEquals(m.indexId(), n.indexId());
+        assertEquals(700, n.committedCount());
+        assertEquals(Manifest.State.CLEAN, n.state());
+        assertEquals(1, m.pageIndex());
+        assertEquals(0, n.pageIndex());
+    }
+
+    @Test
+    void anEmptyOrDamagedPageIsNotAManifest() throws IOException {
+        assertNull(Manifest.decode(FILE, ByteBuffer.allocate(FormatConstants.MANIFEST_PAGE_BYTES)));
+        assertNull(Manifest.decode(FILE, ByteBuffer.allocate(100)), "a short page");
+        ByteBuffer page = sample(3).encode();
+        for (int at = 0; at < FormatConstants.MANIFEST_PAGE_BYTES; at += 97) {
+            ByteBuffer b = withInt(page, 0, page.getInt(0), false);
+            b.put(at, (byte) (b.get(at) ^ 0x10));
+            if (at >= Manifest.OFF_VERSION && at < Manifest.OFF_VERSION + 4) {
+                continue; // a damaged version field can read as "too new": covered below
+            }
+            assertNull(Manifest.decode(FILE, b), "flipped byte " + at);
+        }
+    }
+
+    @Test
+    void newerVersionIsTooNewWithOrWithoutAValidChecksum() {
+        ByteBuffer page = sample(3).encode();
+        for (boolean fixCrc : new boolean[] {true, false}) {
+            ByteBuffer newer = withInt(page, Manifest.OFF_VERSION, FormatConstants.FORMAT_VERSION + 1, fixCrc);
+            IndexFormatTooNewException e = assertThrows(IndexFormatTooNewException.class,
+                    () -> Manifest.decode(FILE, newer));
+            assertEquals(FormatConstants.FORMAT_VERSION + 1, e.version());
+            assertTrue(e.getMessage().contains(FILE.toString()), e.getMessage());
+        }
+    }
+
+    @Test
+    void olderVersionIsTooOld() {
+        ByteBuffer older = withInt(sample(3).encode(), Manifest.OFF_VERSION, FormatConstants.MIN_FORMAT_VERSION - 1, true);
+        IndexFormatTooOldException e = assertThrows(IndexFormatTooOldException.class, () -> Manifest.decode(FILE, older));
+        assertTrue(e.getMessage().contains(FILE.toString()), e.getMessage());
+    }
+
+    @Test
+    void impossibleFieldsWithAValidChecksumAreCorrupt() {
+        ByteBuffer page = sample(3).encode();
+        int[][] cases = {
+                {Manifest.OFF_STATE, 2},
+                {Manifest.OFF_DIMENSION, 0},
+                {Manifest.OFF_DIMENSION, FormatConstants.MAX_DIMENSION + 1},
+                {Manifest.OFF_MAX_DEGREE, 0},
+                {Manifest.OFF_EXTENT_SLOTS, 0},
+                {Manifest.OFF_FILE_COUNT, 2},
+                {Manifest.OFF_FILE_COUNT, -1},
+                {Manifest.OFF_FILE_COUNT, 1_000_000},
+                {Manifest.OFF_FILE_TABLE, 99},
+                {Manifest.OFF_COMMITTED_COUNT + 4, 1},
+        };
+        for (int[] c : cases) {
+            ByteBuffer bad = withInt(page, c[0], c[1], true);
+            CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> Manifest.decode(FILE, bad),
+                    "field at " + c[0] + " = " + c[1]);
+            assertEquals(FILE, e.file());
+        }
+    }
+
+    @Test
+    void encodedLayoutMatchesTheDocumentedOffsets() {
+        Manifest m = sample(5);
+        ByteBuffer b = m.encode().order(FormatConstants.BYTE_ORDER);
+        assertEquals(FormatConstants.MANIFEST_MAGIC, b.getInt(0));
+        assertEquals(FormatConstants.FORMAT_VERSION, b.getInt(4));
+        assertEquals(5, b.getLong(8));
+        assertEquals(m.indexId(), b.getLong(16));
+        assertEquals(100, b.getInt(24));
+        assertEquals(2, b.getInt(28));
+        assertEquals(30, b.getInt(32));
+        assertEquals(1, b.getInt(36));
+        assertEquals(613, b.getLong(40));
+        assertEquals(64, b.getInt(48));
+        assertEquals(FileKind.values().length, b.getInt(52));
+        assertEquals(FileKind.VECTORS.code(), b.getInt(56));
+        assertEquals(123_456L, b.getLong(64));
+        byte[] bytes = new byte[FormatConstants.MANIFEST_PAGE_BYTES];
+        b.get(0, bytes);
+        assertEquals(Crc.of(bytes, 0, 4092), b.getInt(4092));
+        for (int i = 56 + 16 * FileKind.values().length; i < 4092; i++) {
+            assertEquals(0, bytes[i], "padding byte " + i);
+        }
+        assertNotNull(m.toString());
+    }
+}
