@@ -129,7 +129,8 @@ public final class ExtentFile implements AutoCloseable {
         for (int e = current.length; e < count; e++) {
             long start = extentStart(e);
             long end = start + extentBytes;
-            if (size < end) {
+            boolean fresh = size < end;
+            if (fresh) {
                 if (mode != MapMode.READ_WRITE) {
                     throw new ShortFileException(path, end, size);
                 }
@@ -137,6 +138,12 @@ public final class ExtentFile implements AutoCloseable {
                 size = end;
             }
             MemorySegment segment = channel.map(jdkMode(), start, extentBytes, arena);
+            if (fresh) {
+                // Appends fill a new extent front to back: fault its pages in once, in the kernel, rather than one
+                // write fault per page (docs/benchmarks.md). Only fresh extents: populating existing ones would read
+                // the whole index in. Best effort: kernels before 5.14 say EINVAL.
+                NativeIO.populateWrite(segment);
+            }
             AccessHint h = hint;
             if (h != null) {
                 adviseOne(segment, h);
@@ -253,7 +260,8 @@ public final class ExtentFile implements AutoCloseable {
             return;
         }
         closed = true;
-        extents = new MemorySegment[0];
+        // The segments stay in the array: a racing reader must meet the closed arena's IllegalStateException
+        // (invariant 3), not an index error from an emptied array.
         try {
             closeArena();
         } finally {
