@@ -28,7 +28,7 @@ for i in $(seq 1 "$RUNS"); do
   copy_rate=$(awk -v n="$N" -v a="$t0" -v b="$t1" 'BEGIN {printf "%d", n / (b - a)}'); rm -f "$WORK/copy.fvecs"
   copies+=("$copy_rate")
   line=$("$MM" import "$WORK/index" "$WORK/data/base.fvecs" 2>/dev/null)
-  rate=$(printf '%s' "$line" | sed -n 's/.*(\([0-9]*\) vectors\/s).*/\1/p')
+  rate=$(printf '%s' "$line" | sed -n 's/.*(\([0-9]*\) vectors\/s.*/\1/p')
   "$MM" import "$WORK/small-index" "$WORK/small/base.fvecs" >/dev/null 2>&1
   big=$("$MM" stats "$WORK/index" --evict --json 2>/dev/null)
   small=$("$MM" stats "$WORK/small-index" --evict --json 2>/dev/null)

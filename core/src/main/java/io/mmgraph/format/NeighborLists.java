@@ -24,15 +24,19 @@ import java.lang.foreign.ValueLayout;
  */
 public final class NeighborLists {
     public static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT.withOrder(FormatConstants.BYTE_ORDER);
+    /** Heap byte arrays are only byte-aligned. */
+    private static final ValueLayout.OfInt INT_UNALIGNED = ValueLayout.JAVA_INT_UNALIGNED.withOrder(FormatConstants.BYTE_ORDER);
 
     private final RecordFile file;
     private final int maxDegree;
     private final int crcOffset;
+    private final ThreadLocal<byte[]> scratch;
 
     public NeighborLists(RecordFile file, int maxDegree) {
         this.file = file;
         this.maxDegree = maxDegree;
         this.crcOffset = Integer.BYTES * (maxDegree + 1);
+        this.scratch = ThreadLocal.withInitial(() -> new byte[crcOffset]);
     }
 
     public static int recordBytes(int maxDegree) {
@@ -43,18 +47,26 @@ public final class NeighborLists {
         return maxDegree;
     }
 
-    /** Writes a list of {@code count} ids, zero-fills the unused slots, then the checksum. */
+    /**
+     * Writes a list of {@code count} ids, zero-fills the unused slots, then the count, then the checksum — each
+     * slot one aligned int store (invariant 1). The checksum is computed over a heap image of the record, not by
+     * reading the mapping back.
+     */
     public void write(long ordinal, int[] ids, int count) {
         if (count < 0 || count > maxDegree) {
             throw new IllegalArgumentException("count=" + count + " maxDegree=" + maxDegree);
         }
+        MemorySegment image = MemorySegment.ofArray(scratch.get());
         MemorySegment seg = file.segmentOf(ordinal);
         long off = file.offsetOf(ordinal);
         for (int i = 0; i < maxDegree; i++) {
-            seg.set(INT, off + Integer.BYTES * (1 + i), i < count ? ids[i] : 0);
+            int id = i < count ? ids[i] : 0;
+            image.set(INT_UNALIGNED, Integer.BYTES * (1 + i), id);
+            seg.set(INT, off + Integer.BYTES * (1 + i), id);
         }
+        image.set(INT_UNALIGNED, 0, count);
         seg.set(INT, off, count);
-        seg.set(INT, off + crcOffset, Crc.of(seg, off, crcOffset));
+        seg.set(INT, off + crcOffset, Crc.of(scratch.get(), 0, crcOffset));
     }
 
     /**

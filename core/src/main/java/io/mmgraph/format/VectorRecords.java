@@ -16,24 +16,30 @@ public final class VectorRecords {
     private final RecordFile vectors;
     private final RecordFile checksums;
     private final int dimension;
+    private final ThreadLocal<byte[]> scratch;
 
     public VectorRecords(RecordFile vectors, RecordFile checksums, int dimension) {
         this.vectors = vectors;
         this.checksums = checksums;
         this.dimension = dimension;
+        this.scratch = ThreadLocal.withInitial(() -> new byte[recordBytes(dimension)]);
     }
 
     public static int recordBytes(int dimension) {
         return dimension * FormatConstants.COMPONENT_BYTES;
     }
 
-    /** Writes the record and its checksum. The caller has mapped both files for {@code ordinal + 1} records. */
+    /**
+     * Writes the record and its checksum. The caller has mapped both files for {@code ordinal + 1} records.
+     * The record is laid out little-endian in a per-thread heap buffer first, so the checksum is computed without
+     * reading the mapping back, and the mapping receives one bulk copy.
+     */
     public void write(long ordinal, float[] vector) {
-        MemorySegment seg = vectors.segmentOf(ordinal);
-        long off = vectors.offsetOf(ordinal);
-        MemorySegment.copy(vector, 0, seg, COMPONENT, off, dimension);
-        int crc = Crc.of(seg, off, recordBytes(dimension));
-        checksums.segmentOf(ordinal).set(INT, checksums.offsetOf(ordinal), crc);
+        byte[] bytes = scratch.get();
+        MemorySegment heap = MemorySegment.ofArray(bytes);
+        MemorySegment.copy(vector, 0, heap, COMPONENT, 0, dimension);
+        MemorySegment.copy(heap, 0, vectors.segmentOf(ordinal), vectors.offsetOf(ordinal), bytes.length);
+        checksums.segmentOf(ordinal).set(INT, checksums.offsetOf(ordinal), Crc.of(bytes, 0, bytes.length));
     }
 
     public void read(long ordinal, float[] into) {

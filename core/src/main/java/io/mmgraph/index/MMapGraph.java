@@ -342,6 +342,7 @@ public final class MMapGraph implements AutoCloseable {
                     top.offer(ord, d);
                 }
             }
+            deliverPendingFault(top);
         } catch (InternalError e) {
             throw fault(e);
         } catch (IllegalStateException e) {
@@ -360,7 +361,9 @@ public final class MMapGraph implements AutoCloseable {
         long idLimit = lock != null ? published
                 : m.state() == Manifest.State.CLEAN ? m.committedCount() : MAX_VECTORS;
         try {
-            return IndexVerifier.verify(dir, m, files, idLimit);
+            VerifyReport report = IndexVerifier.verify(dir, m, files, idLimit);
+            deliverPendingFault(report);
+            return report;
         } catch (InternalError e) {
             throw fault(e);
         } catch (IllegalStateException e) {

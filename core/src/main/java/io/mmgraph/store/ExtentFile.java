@@ -31,6 +31,9 @@ import java.util.Arrays;
  */
 public final class ExtentFile implements AutoCloseable {
     private static final int ZERO_CHUNK = 1 << 20;
+    /** {@code -Dmmgraph.prefault=false} turns off pre-faulting of fresh extents (to measure what it buys). */
+    private static final boolean PREFAULT_FRESH_EXTENTS =
+            !"false".equals(System.getProperty("mmgraph.prefault"));
 
     private final Path path;
     private final FileChannel channel;
@@ -138,7 +141,7 @@ public final class ExtentFile implements AutoCloseable {
                 size = end;
             }
             MemorySegment segment = channel.map(jdkMode(), start, extentBytes, arena);
-            if (fresh) {
+            if (fresh && PREFAULT_FRESH_EXTENTS) {
                 // Appends fill a new extent front to back: fault its pages in once, in the kernel, rather than one
                 // write fault per page (docs/benchmarks.md). Only fresh extents: populating existing ones would read
                 // the whole index in. Best effort: kernels before 5.14 say EINVAL.
