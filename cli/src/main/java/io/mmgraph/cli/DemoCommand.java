@@ -7,6 +7,8 @@ import io.mmgraph.index.IndexOptions;
 import io.mmgraph.index.IndexStats;
 import io.mmgraph.index.MMapGraph;
 import io.mmgraph.index.Neighbor;
+import io.mmgraph.index.SearchOptions;
+import io.mmgraph.index.SearchResult;
 import io.mmgraph.vector.Metric;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,13 +53,13 @@ final class DemoCommand implements Callable<Integer> {
                 n, dim, queries, k, data, secs(t));
 
         t = System.nanoTime();
+        int threads = Runtime.getRuntime().availableProcessors();
         try (MMapGraph index = MMapGraph.create(indexDir, IndexOptions.dimension(dim))) {
-            for (float[] v : base) {
-                index.add(v);
-            }
+            index.addAll(java.util.Arrays.asList(base), threads);
             index.sync();
             double s = secs(t);
-            say("2. built index %s: %d vectors added and committed [%.2f s, %.0f vectors/s]", indexDir, index.size(), s, n / s);
+            say("2. built graph index %s: %d vectors inserted and linked on %d threads, committed [%.2f s, %.0f vectors/s]",
+                    indexDir, index.size(), threads, s, n / s);
         }
 
         float[][] qs = VectorFiles.readAll(data.resolve("query.fvecs"));
@@ -67,14 +69,22 @@ final class DemoCommand implements Callable<Integer> {
             double openMs = secs(t) * 1000;
             say("3. reopened it read-only (a reader, as another process would) in %.2f ms: %d committed vectors", openMs,
                     index.committedCount());
-            int[][] found = new int[qs.length][];
-            t = System.nanoTime();
-            for (int i = 0; i < qs.length; i++) {
-                found[i] = index.search(qs[i], k).stream().mapToInt(Neighbor::ordinal).toArray();
+            for (boolean exact : new boolean[] {false, true}) {
+                SearchOptions options = exact ? SearchOptions.k(k).exactSearch() : SearchOptions.k(k);
+                int[][] found = new int[qs.length][];
+                long distances = 0;
+                t = System.nanoTime();
+                for (int i = 0; i < qs.length; i++) {
+                    SearchResult r = index.search(qs[i], options);
+                    found[i] = r.neighbors().stream().mapToInt(Neighbor::ordinal).toArray();
+                    distances += r.distanceComputations();
+                }
+                double s = secs(t);
+                say("%s searched %d queries (%s, %s kernels): recall@%d %.4f, %.0f queries/s, %.0f distances/query",
+                        exact ? "   " : "4.", qs.length, exact ? "exact, for comparison" : "graph, ef " + options.beamWidth(),
+                        index.stats().kernels(), k, GroundTruth.recall(found, truth, k), qs.length / s,
+                        (double) distances / qs.length);
             }
-            double s = secs(t);
-            say("4. searched %d queries (exact, %s kernels): recall@%d %.4f, %.0f queries/s", qs.length,
-                    index.stats().kernels(), k, GroundTruth.recall(found, truth, k), qs.length / s);
             List<Neighbor> first = index.search(qs[0], 3);
             say("   query 0 -> %s", first);
 

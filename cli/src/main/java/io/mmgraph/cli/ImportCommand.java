@@ -12,6 +12,8 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
@@ -40,6 +42,19 @@ final class ImportCommand implements Callable<Integer> {
             description = "Commit after every N vectors; 0 commits only at the end (default: ${DEFAULT-VALUE}).")
     long syncEvery;
 
+    @Option(names = "--threads", paramLabel = "T",
+            description = "Threads that link vectors into the graph (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--alpha", paramLabel = "A", description = "Robust-pruning alpha for a new index (default: 1.2).")
+    Float alpha;
+
+    @Option(names = "--build-ef", paramLabel = "L", description = "Build beam width L for a new index (default: 100).")
+    Integer buildEf;
+
+    /** Vectors read and inserted together: big enough to keep every thread busy, small enough for the heap. */
+    static final int BATCH = 4096;
+
     @Override
     public Integer call() throws Exception {
         try (VectorFiles.Reader reader = new VectorFiles.Reader(file)) {
@@ -51,23 +66,37 @@ final class ImportCommand implements Callable<Integer> {
             if (!exists && d == 0) {
                 throw new IllegalArgumentException(file + " is empty: give --dim to create an empty index");
             }
-            try (MMapGraph index = exists ? MMapGraph.open(dir)
-                    : MMapGraph.create(dir, IndexOptions.dimension(d).withMetric(Metric.parse(metric))
-                    .withMaxDegree(maxDegree))) {
+            IndexOptions options = IndexOptions.dimension(Math.max(d, 1)).withMetric(Metric.parse(metric))
+                    .withMaxDegree(maxDegree);
+            if (alpha != null) {
+                options = options.withAlpha(alpha);
+            }
+            if (buildEf != null) {
+                options = options.withBuildBeamWidth(buildEf);
+            }
+            int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            try (MMapGraph index = exists ? MMapGraph.open(dir) : MMapGraph.create(dir, options)) {
                 if (reader.count() > 0 && reader.dimension() != index.dimension()) {
                     throw new DimensionMismatchException(file.toString(), index.dimension(), reader.dimension());
                 }
                 long start = System.nanoTime();
-                float[] v = new float[index.dimension()];
                 long added = 0;
+                long sinceSync = 0;
+                List<float[]> batch = new ArrayList<>(BATCH);
                 try (Progress progress = new Progress("import", reader.count(), "vectors")) {
                     while (reader.hasNext()) {
-                        reader.next(v);
-                        index.add(v);
-                        added++;
-                        progress.step();
-                        if (syncEvery > 0 && added % syncEvery == 0) {
+                        batch.clear();
+                        long room = syncEvery > 0 ? Math.min(BATCH, syncEvery - sinceSync) : BATCH;
+                        while (reader.hasNext() && batch.size() < room) {
+                            batch.add(reader.next());
+                        }
+                        index.addAll(batch, workers);
+                        added += batch.size();
+                        sinceSync += batch.size();
+                        progress.stepBy(batch.size());
+                        if (syncEvery > 0 && sinceSync >= syncEvery) {
                             index.sync();
+                            sinceSync = 0;
                         }
                     }
                 }
@@ -75,9 +104,9 @@ final class ImportCommand implements Callable<Integer> {
                 index.sync();
                 long end = System.nanoTime();
                 double secs = (end - start) / 1e9;
-                System.out.printf("imported %d vectors into %s in %.2f s (%.0f vectors/s, final commit %.2f s); "
+                System.out.printf("imported %d vectors into %s in %.2f s (%.0f vectors/s, %d threads, final commit %.2f s); "
                                 + "index holds %d, committed%n", added, dir, secs, added / Math.max(secs, 1e-9),
-                        (end - syncStart) / 1e9, index.committedCount());
+                        workers, (end - syncStart) / 1e9, index.committedCount());
             }
         }
         return 0;

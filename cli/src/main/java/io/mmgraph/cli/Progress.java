@@ -19,8 +19,12 @@ final class Progress implements AutoCloseable {
     }
 
     void step() {
+        stepBy(1);
+    }
+
+    void stepBy(long n) {
         if (bar != null) {
-            bar.step();
+            bar.stepBy(n);
         }
     }
 

@@ -4,6 +4,8 @@ import io.mmgraph.dataset.GroundTruth;
 import io.mmgraph.dataset.VectorFiles;
 import io.mmgraph.index.MMapGraph;
 import io.mmgraph.index.Neighbor;
+import io.mmgraph.index.SearchOptions;
+import io.mmgraph.index.SearchResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,7 +19,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"Search with every query of a file; report throughput, latency and recall.",
-                "Opens the newest commit read-only; searches are exact (brute force) in this version."})
+                "Opens the newest commit read-only and searches the graph with beam width --ef;",
+                "--exact searches by brute force instead (the recall oracle)."})
 final class SearchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Index directory.")
     Path dir;
@@ -38,6 +41,13 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--show", defaultValue = "0", paramLabel = "N", description = "Print the results of the first N queries.")
     int show;
 
+    @Option(names = "--ef", defaultValue = "" + SearchOptions.DEFAULT_EF, paramLabel = "L",
+            description = "Beam width of the graph search (default: ${DEFAULT-VALUE}); at least k is used.")
+    int ef;
+
+    @Option(names = "--exact", description = "Brute-force search over every vector instead of the graph.")
+    boolean exact;
+
     @Override
     public Integer call() throws Exception {
         float[][] qs = VectorFiles.readAll(queries);
@@ -46,13 +56,17 @@ final class SearchCommand implements Callable<Integer> {
             throw new IllegalArgumentException(truth + " has " + truthRows.length + " rows for " + qs.length + " queries");
         }
         try (MMapGraph index = MMapGraph.openReadOnly(dir)) {
+            SearchOptions options = exact ? SearchOptions.k(k).withEf(ef).exactSearch() : SearchOptions.k(k).withEf(ef);
             int[][] found = new int[qs.length][];
             long[] latencies = new long[qs.length];
+            long distances = 0;
             long start = System.nanoTime();
             for (int i = 0; i < qs.length; i++) {
                 long t = System.nanoTime();
-                List<Neighbor> result = index.search(qs[i], k);
+                SearchResult r = index.search(qs[i], options);
+                List<Neighbor> result = r.neighbors();
                 latencies[i] = System.nanoTime() - t;
+                distances += r.distanceComputations();
                 found[i] = result.stream().mapToInt(Neighbor::ordinal).toArray();
                 if (i < show) {
                     System.out.println("query " + i + ": " + result);
@@ -64,7 +78,9 @@ final class SearchCommand implements Callable<Integer> {
             m.put("queries", qs.length);
             m.put("k", k);
             m.put("count", index.size());
-            m.put("mode", "exact");
+            m.put("mode", exact ? "exact" : "graph");
+            m.put("ef", exact ? null : options.beamWidth());
+            m.put("distancesPerQuery", qs.length == 0 ? 0 : (double) distances / qs.length);
             m.put("qps", qs.length / Math.max(secs, 1e-9));
             m.put("p50Millis", percentile(latencies, 0.50));
             m.put("p99Millis", percentile(latencies, 0.99));
@@ -74,9 +90,10 @@ final class SearchCommand implements Callable<Integer> {
             if (json) {
                 System.out.println(Json.object(m));
             } else {
-                System.out.printf("%d queries, k=%d over %d vectors: %.1f queries/s, p50 %.3f ms, p99 %.3f ms%s%n",
-                        qs.length, k, index.size(), (Double) m.get("qps"), (Double) m.get("p50Millis"),
-                        (Double) m.get("p99Millis"),
+                System.out.printf("%d queries, k=%d, %s over %d vectors: %.1f queries/s, p50 %.3f ms, p99 %.3f ms, "
+                                + "%.0f distances/query%s%n", qs.length, k, exact ? "exact" : "graph ef=" + options.beamWidth(),
+                        index.size(), (Double) m.get("qps"), (Double) m.get("p50Millis"),
+                        (Double) m.get("p99Millis"), (Double) m.get("distancesPerQuery"),
                         truthRows == null ? "" : String.format(", recall@%d %.4f", k, (Double) m.get("recall")));
             }
         }

@@ -1,5 +1,6 @@
 package io.mmgraph.cli;
 
+import io.mmgraph.index.GraphStats;
 import io.mmgraph.index.IndexStats;
 import io.mmgraph.index.MMapGraph;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "stats", mixinStandardHelpOptions = true,
-        description = "Print an index's figures (reads headers only).")
+        description = {"Print an index's figures.", "Opens by headers only; the graph figures scan the neighbour lists."})
 final class StatsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Index directory.")
     Path dir;
@@ -51,6 +52,11 @@ final class StatsCommand implements Callable<Integer> {
             m.put("files", new LinkedHashMap<>(s.fileBytes()));
             m.put("mappedExtents", s.mappedExtents());
             m.put("kernels", s.kernels());
+            GraphStats g = index.graphStats();
+            m.put("entryPoint", g.entryPoint());
+            m.put("averageDegree", g.averageDegree());
+            m.put("maxDegreeFound", g.maxDegree());
+            m.put("isolatedNodes", g.isolated());
             m.put("openMillis", openMs);
             if (coldReopenMs != null) {
                 m.put("coldReopenMillis", coldReopenMs);

@@ -20,8 +20,12 @@ import java.util.Map;
  *  36  int   state            0 = closed cleanly, 1 = a writer had it open (lists are repaired at next writer open)
  *  40  long  committedCount   vectors in this commit
  *  48  int   extentSlots      records per growth extent the files were created with
- *  52  int   fileCount        entries in the file table
- *  56  file table, fileCount entries of 16 bytes: int kind, int zero, long committedLength
+ *  52  int   entryPoint       the graph's entry node, -1 while empty
+ *  56  int   buildBeamWidth   L used by inserts (the search list size while building)
+ *  60  float alpha            the robust-pruning parameter of the graph
+ *  64  int   fileCount        entries in the file table
+ *  68  int   zero
+ *  72  file table, fileCount entries of 16 bytes: int kind, int zero, long committedLength
  *  ... zero up to byte 4092
  * 4092 int   CRC32C of bytes [0, 4092)
  * </pre>
@@ -35,6 +39,9 @@ public record Manifest(
         State state,
         long committedCount,
         int extentSlots,
+        int entryPoint,
+        int buildBeamWidth,
+        float alpha,
         Map<FileKind, Long> committedLengths) {
 
     /** Whether the writer that last wrote this copy closed cleanly. */
@@ -59,8 +66,11 @@ public record Manifest(
     static final int OFF_STATE = 36;
     static final int OFF_COMMITTED_COUNT = 40;
     static final int OFF_EXTENT_SLOTS = 48;
-    static final int OFF_FILE_COUNT = 52;
-    static final int OFF_FILE_TABLE = 56;
+    static final int OFF_ENTRY_POINT = 52;
+    static final int OFF_BUILD_BEAM_WIDTH = 56;
+    static final int OFF_ALPHA = 60;
+    static final int OFF_FILE_COUNT = 64;
+    static final int OFF_FILE_TABLE = 72;
     static final int FILE_ENTRY_BYTES = 16;
     static final int OFF_CRC = FormatConstants.MANIFEST_PAGE_BYTES - Integer.BYTES;
 
@@ -74,8 +84,12 @@ public record Manifest(
     }
 
     public Manifest next(State newState, long newCount, Map<FileKind, Long> newLengths) {
+        return next(newState, newCount, entryPoint, newLengths);
+    }
+
+    public Manifest next(State newState, long newCount, int newEntryPoint, Map<FileKind, Long> newLengths) {
         return new Manifest(sequence + 1, indexId, dimension, metricCode, maxDegree, newState, newCount, extentSlots,
-                newLengths);
+                newEntryPoint, buildBeamWidth, alpha, newLengths);
     }
 
     /** The page this manifest is written to: sequence parity picks copy A (even) or B (odd). */
@@ -96,6 +110,9 @@ public record Manifest(
         b.putInt(OFF_STATE, state.code);
         b.putLong(OFF_COMMITTED_COUNT, committedCount);
         b.putInt(OFF_EXTENT_SLOTS, extentSlots);
+        b.putInt(OFF_ENTRY_POINT, entryPoint);
+        b.putInt(OFF_BUILD_BEAM_WIDTH, buildBeamWidth);
+        b.putFloat(OFF_ALPHA, alpha);
         FileKind[] kinds = FileKind.values();
         b.putInt(OFF_FILE_COUNT, kinds.length);
         for (int i = 0; i < kinds.length; i++) {
@@ -154,7 +171,8 @@ public record Manifest(
         }
         Manifest m = new Manifest(b.getLong(OFF_SEQUENCE), b.getLong(OFF_INDEX_ID), b.getInt(OFF_DIMENSION),
                 b.getInt(OFF_METRIC), b.getInt(OFF_MAX_DEGREE), state, b.getLong(OFF_COMMITTED_COUNT),
-                b.getInt(OFF_EXTENT_SLOTS), lengths);
+                b.getInt(OFF_EXTENT_SLOTS), b.getInt(OFF_ENTRY_POINT), b.getInt(OFF_BUILD_BEAM_WIDTH),
+                b.getFloat(OFF_ALPHA), lengths);
         m.validate(file);
         return m;
     }
@@ -171,6 +189,15 @@ public record Manifest(
         }
         if (extentSlots < 1) {
             throw new CorruptIndexException(file, "manifest extent slots " + extentSlots + " out of range");
+        }
+        boolean entryValid = committedCount == 0 ? entryPoint == -1 : entryPoint >= 0 && entryPoint < committedCount;
+        if (!entryValid) {
+            throw new CorruptIndexException(file, "manifest entry point " + entryPoint + " outside the "
+                    + committedCount + " committed vectors");
+        }
+        if (buildBeamWidth < 1 || !(alpha >= 1f && alpha <= 4f)) {
+            throw new CorruptIndexException(file, "manifest build parameters L=" + buildBeamWidth + " alpha=" + alpha
+                    + " out of range");
         }
         if (committedLengths.size() != FileKind.values().length) {
             throw new CorruptIndexException(file, "manifest lists " + committedLengths.size() + " files, expected "

@@ -4,17 +4,25 @@ import io.mmgraph.format.FormatConstants;
 import io.mmgraph.vector.Metric;
 
 /**
- * Parameters fixed when an index is created. Immutable; build with {@link #dimension(int)} and the {@code with}
- * methods.
+ * Parameters fixed when an index is created (they are stored in its manifest). Immutable; start from
+ * {@link #dimension(int)} and adjust with the {@code with} methods. Names follow the Vamana/DiskANN paper
+ * (Subramanya et al., NeurIPS 2019).
  *
- * @param dimension   components per vector, 1..16384
- * @param metric      distance measure; default {@link Metric#L2}
- * @param maxDegree   R, the largest out-degree of a node in the graph (DiskANN's R); default 32
- * @param extentSlots records per growth extent; files grow by one extent at a time, each mapped once.
- *                    Default 65536 (32 MiB of 128-d vectors)
+ * @param dimension      components per vector, 1..16384
+ * @param metric         distance measure; default {@link Metric#L2}
+ * @param maxDegree      R, the largest out-degree of a node; default 32 (Lucene M=16 at layer 0, jvector 32)
+ * @param buildBeamWidth L used while inserting: the candidate list size of the search that finds a new node's
+ *                       neighbours; default 100
+ * @param alpha          the robust-pruning slack α ≥ 1: a candidate is dropped when an already chosen neighbour is
+ *                       α times closer to it than the node is; larger keeps longer edges; default 1.2 (on the metric's distances: squared for L2, as in DiskANN)
+ * @param extentSlots    records per growth extent; files grow by one extent at a time, each mapped once.
+ *                       Default 65536 (32 MiB of 128-d vectors)
  */
-public record IndexOptions(int dimension, Metric metric, int maxDegree, int extentSlots) {
+public record IndexOptions(int dimension, Metric metric, int maxDegree, int buildBeamWidth, float alpha,
+                           int extentSlots) {
     public static final int DEFAULT_MAX_DEGREE = 32;
+    public static final int DEFAULT_BUILD_BEAM_WIDTH = 100;
+    public static final float DEFAULT_ALPHA = 1.2f;
     public static final int DEFAULT_EXTENT_SLOTS = 65536;
 
     public IndexOptions {
@@ -24,8 +32,14 @@ public record IndexOptions(int dimension, Metric metric, int maxDegree, int exte
         if (metric == null) {
             throw new IllegalArgumentException("metric is null");
         }
-        if (maxDegree < 1 || maxDegree > FormatConstants.MAX_DEGREE) {
-            throw new IllegalArgumentException("maxDegree " + maxDegree + " outside [1, " + FormatConstants.MAX_DEGREE + "]");
+        if (maxDegree < 2 || maxDegree > FormatConstants.MAX_DEGREE) {
+            throw new IllegalArgumentException("maxDegree " + maxDegree + " outside [2, " + FormatConstants.MAX_DEGREE + "]");
+        }
+        if (buildBeamWidth < 1 || buildBeamWidth > 100_000) {
+            throw new IllegalArgumentException("buildBeamWidth " + buildBeamWidth + " outside [1, 100000]");
+        }
+        if (!(alpha >= 1f && alpha <= 4f)) {
+            throw new IllegalArgumentException("alpha " + alpha + " outside [1, 4]");
         }
         if (extentSlots < 1) {
             throw new IllegalArgumentException("extentSlots " + extentSlots + " must be positive");
@@ -33,18 +47,27 @@ public record IndexOptions(int dimension, Metric metric, int maxDegree, int exte
     }
 
     public static IndexOptions dimension(int dimension) {
-        return new IndexOptions(dimension, Metric.L2, DEFAULT_MAX_DEGREE, DEFAULT_EXTENT_SLOTS);
+        return new IndexOptions(dimension, Metric.L2, DEFAULT_MAX_DEGREE, DEFAULT_BUILD_BEAM_WIDTH, DEFAULT_ALPHA,
+                DEFAULT_EXTENT_SLOTS);
     }
 
     public IndexOptions withMetric(Metric m) {
-        return new IndexOptions(dimension, m, maxDegree, extentSlots);
+        return new IndexOptions(dimension, m, maxDegree, buildBeamWidth, alpha, extentSlots);
     }
 
     public IndexOptions withMaxDegree(int r) {
-        return new IndexOptions(dimension, metric, r, extentSlots);
+        return new IndexOptions(dimension, metric, r, buildBeamWidth, alpha, extentSlots);
+    }
+
+    public IndexOptions withBuildBeamWidth(int l) {
+        return new IndexOptions(dimension, metric, maxDegree, l, alpha, extentSlots);
+    }
+
+    public IndexOptions withAlpha(float a) {
+        return new IndexOptions(dimension, metric, maxDegree, buildBeamWidth, a, extentSlots);
     }
 
     public IndexOptions withExtentSlots(int slots) {
-        return new IndexOptions(dimension, metric, maxDegree, slots);
+        return new IndexOptions(dimension, metric, maxDegree, buildBeamWidth, alpha, slots);
     }
 }

@@ -12,6 +12,8 @@ import io.mmgraph.format.RecordFile;
 import io.mmgraph.format.TruncatedIndexException;
 import io.mmgraph.format.VectorRecords;
 import io.mmgraph.format.VerifyReport;
+import io.mmgraph.graph.GraphBuilder;
+import io.mmgraph.graph.GraphSearcher;
 import io.mmgraph.store.AccessHint;
 import io.mmgraph.store.MapMode;
 import io.mmgraph.store.WriterLock;
@@ -30,6 +32,8 @@ import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A vector index whose vectors and neighbour lists live in memory-mapped files. The files are the index: opening
@@ -54,6 +58,10 @@ import java.util.Map;
  */
 public final class MMapGraph implements AutoCloseable {
     private static final int[] NO_NEIGHBORS = new int[0];
+    /** The entry point is re-chosen when the index reaches 256, 512, 1024, … vectors. */
+    private static final int RECENTRE_FIRST = 256;
+    /** Vectors averaged to estimate the data's centre. */
+    private static final int CENTRE_SAMPLE = 1024;
     /** Ordinals are non-negative ints; keep clear of array-size limits. */
     static final int MAX_VECTORS = Integer.MAX_VALUE - 8;
 
@@ -66,12 +74,31 @@ public final class MMapGraph implements AutoCloseable {
     private final int dimension;
     private final int maxDegree;
     private final VectorKernels kernels = Kernels.get();
+    /** Serializes commits, refreshes and close; never held while a node is linked. */
     private final Object writeLock = new Object();
+    /** Serializes ordinal allocation: growth, and the vector and empty-list writes of new nodes. */
+    private final Object allocationLock = new Object();
+    /** Inserts hold the read side while they run; close takes the write side to let them finish first. */
+    private final ReentrantReadWriteLock insertGate = new ReentrantReadWriteLock();
     private final boolean recovered;
+    private final StoredGraph graph;
+    private final GraphBuilder builder;
+    private final ThreadLocal<GraphSearcher> searchers;
+    private final ThreadLocal<GraphBuilder.Worker> workers;
     /** The last commit this process wrote or read. */
     private volatile Manifest manifest;
-    /** Vectors visible to searches in this process; for a reader, the committed count. */
+    /**
+     * Nodes visible to searches in this process: the contiguous prefix of fully linked nodes (2). For a reader, the
+     * committed count.
+     */
     private volatile int published;
+    /** Ordinals handed out; nodes in [published, allocated) have their vectors stored and are being linked. */
+    private volatile int allocated;
+    /** Linked nodes at or above {@code published}, waiting for the ones before them (guarded by itself). */
+    private final java.util.Set<Integer> linkedAhead = new java.util.HashSet<>();
+    private volatile int entryPoint;
+    /** Published count at which the entry point is next moved towards the data's centre. */
+    private final AtomicInteger nextRecentre = new AtomicInteger(RECENTRE_FIRST);
     private volatile boolean closed;
     private int extentsAtCommit;
 
@@ -87,8 +114,23 @@ public final class MMapGraph implements AutoCloseable {
         this.dimension = manifest.dimension();
         this.maxDegree = manifest.maxDegree();
         this.published = (int) manifest.committedCount();
+        this.allocated = published;
+        this.entryPoint = manifest.entryPoint();
         this.recovered = recovered;
         this.extentsAtCommit = files.mappedExtents();
+        this.graph = new StoredGraph(files.lists(), files.vectors(), kernels, metric);
+        this.searchers = ThreadLocal.withInitial(() -> new GraphSearcher(graph));
+        if (lock != null) {
+            this.builder = new GraphBuilder(graph, graph, manifest.buildBeamWidth(), manifest.alpha(),
+                    StoredGraph.signedDistances(metric));
+            this.workers = ThreadLocal.withInitial(builder::newWorker);
+            while (nextRecentre.get() <= published) {
+                nextRecentre.set(nextRecentre.get() * 2);
+            }
+        } else {
+            this.builder = null;
+            this.workers = null;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- open / create
@@ -107,6 +149,7 @@ public final class MMapGraph implements AutoCloseable {
             }
             Manifest first = new Manifest(0, new SecureRandom().nextLong(), options.dimension(),
                     options.metric().code(), options.maxDegree(), Manifest.State.CLEAN, 0, options.extentSlots(),
+                    -1, options.buildBeamWidth(), options.alpha(),
                     IndexFiles.lengthsFor(options.dimension(), options.maxDegree(), options.extentSlots(), 0));
             // Data files first, manifest last: the manifest's existence is what makes the directory an index.
             IndexFiles.create(dir, first).close();
@@ -208,8 +251,9 @@ public final class MMapGraph implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------- writing
 
     /**
-     * Appends a vector and returns its ordinal (0, 1, 2, … in order of addition). The vector is searchable in this
-     * process on return and durable after the next {@link #sync()}. For cosine it is stored normalized.
+     * Appends a vector, links it into the graph, and returns its ordinal (0, 1, 2, … in order of allocation). The
+     * vector is searchable in this process on return and durable after the next {@link #sync()}. For cosine it is
+     * stored normalized. Any number of threads may add at once.
      *
      * @throws DimensionMismatchException if {@code vector.length != dimension()}
      * @throws InvalidVectorException     if a component is NaN or infinite, or a cosine vector is zero
@@ -218,22 +262,190 @@ public final class MMapGraph implements AutoCloseable {
     public int add(float[] vector) throws IOException {
         ensureWritable();
         float[] stored = prepare(vector, "add");
-        synchronized (writeLock) {
+        insertGate.readLock().lock();
+        try {
             ensureOpen();
-            int ord = published;
-            if (ord >= MAX_VECTORS) {
-                throw new IllegalStateException("index " + dir + " holds the maximum of " + MAX_VECTORS + " vectors");
+            int ord = allocate(new float[][] {stored});
+            link(ord);
+            return ord;
+        } finally {
+            insertGate.readLock().unlock();
+        }
+    }
+
+    /**
+     * Appends vectors in order and links them using {@code threads} threads; returns the first ordinal (the
+     * vectors get {@code first … first + vectors.size() - 1}, in list order). Every vector is validated before any
+     * is stored.
+     */
+    public int addAll(List<float[]> vectors, int threads) throws IOException {
+        ensureWritable();
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        float[][] stored = new float[vectors.size()][];
+        for (int i = 0; i < stored.length; i++) {
+            stored[i] = prepare(vectors.get(i), "addAll[" + i + "]");
+        }
+        if (stored.length == 0) {
+            return size();
+        }
+        insertGate.readLock().lock();
+        try {
+            ensureOpen();
+            int first = allocate(stored);
+            int end = first + stored.length;
+            AtomicInteger cursor = new AtomicInteger(first);
+            Runnable work = () -> {
+                for (int ord = cursor.getAndIncrement(); ord < end; ord = cursor.getAndIncrement()) {
+                    try {
+                        link(ord);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            };
+            runOn(Math.min(threads, stored.length), work);
+            return first;
+        } finally {
+            insertGate.readLock().unlock();
+        }
+    }
+
+    /** {@link #addAll(List, int)} on every core. */
+    public int addAll(List<float[]> vectors) throws IOException {
+        return addAll(vectors, Runtime.getRuntime().availableProcessors());
+    }
+
+    private static void runOn(int threads, Runnable work) throws IOException {
+        if (threads == 1) {
+            try {
+                work.run();
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+            return;
+        }
+        Thread[] pool = new Thread[threads - 1];
+        Throwable[] failure = new Throwable[1];
+        for (int i = 0; i < pool.length; i++) {
+            pool[i] = Thread.ofPlatform().name("mmgraph-insert-" + i).start(() -> {
+                try {
+                    work.run();
+                } catch (Throwable t) {
+                    synchronized (failure) {
+                        failure[0] = failure[0] == null ? t : failure[0];
+                    }
+                }
+            });
+        }
+        try {
+            work.run();
+        } catch (RuntimeException | Error t) {
+            synchronized (failure) {
+                failure[0] = failure[0] == null ? t : failure[0];
+            }
+        }
+        for (Thread t : pool) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while inserting");
+            }
+        }
+        if (failure[0] instanceof java.io.UncheckedIOException u) {
+            throw u.getCause();
+        }
+        if (failure[0] instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure[0] instanceof Error e) {
+            throw e;
+        }
+    }
+
+    /**
+     * Stores the vectors and empty lists of new nodes under the allocation lock and returns the first ordinal.
+     * Growth happens first, so a full disk allocates nothing.
+     */
+    private int allocate(float[][] stored) throws IOException {
+        synchronized (allocationLock) {
+            int first = allocated;
+            if ((long) first + stored.length > MAX_VECTORS) {
+                throw new IllegalStateException("index " + dir + " holds at most " + MAX_VECTORS + " vectors");
             }
             try {
-                files.mapFor(ord + 1L);
-                files.vectors().write(ord, stored);
-                files.lists().write(ord, NO_NEIGHBORS, 0);
+                files.mapFor((long) first + stored.length);
+                for (int i = 0; i < stored.length; i++) {
+                    files.vectors().write(first + i, stored[i]);
+                    files.lists().write(first + i, NO_NEIGHBORS, 0);
+                }
             } catch (InternalError e) {
                 throw fault(e);
             }
-            // Publication: the record is complete before the volatile write that makes it visible (release).
-            published = ord + 1;
-            return ord;
+            if (first == 0) {
+                entryPoint = 0; // the first node is the entry until the graph is big enough to pick a central one
+            }
+            allocated = first + stored.length;
+            return first;
+        }
+    }
+
+    /** Links a stored node into the graph, then publishes the prefix of linked nodes it completes. */
+    private void link(int ord) throws IOException {
+        try {
+            int entry = entryPoint;
+            builder.link(workers.get(), ord, entry, allocated);
+        } catch (InternalError e) {
+            throw fault(e);
+        }
+        int visible;
+        synchronized (linkedAhead) {
+            // (2) Publication: only a contiguous prefix of linked nodes becomes visible, so a search never starts
+            // from or follows a node whose edges are not written yet.
+            int p = published;
+            if (ord == p) {
+                p++;
+                while (linkedAhead.remove(p)) {
+                    p++;
+                }
+                published = p;
+            } else {
+                linkedAhead.add(ord);
+            }
+            visible = published;
+        }
+        int threshold = nextRecentre.get();
+        if (visible >= threshold && nextRecentre.compareAndSet(threshold, threshold * 2)) {
+            recentre(visible);
+        }
+    }
+
+    /**
+     * Moves the entry point to the node nearest the data's centre (estimated from an evenly spaced sample), the
+     * medoid-like start DiskANN uses, so searches begin in the middle of the data rather than wherever node 0 fell.
+     */
+    private void recentre(int visible) throws IOException {
+        float[] centre = new float[dimension];
+        float[] v = new float[dimension];
+        int samples = Math.min(visible, CENTRE_SAMPLE);
+        try {
+            for (int i = 0; i < samples; i++) {
+                files.vectors().read((int) ((long) i * visible / samples), v);
+                for (int j = 0; j < dimension; j++) {
+                    centre[j] += v[j] / samples;
+                }
+            }
+            if (metric.normalizes() && Kernels.normalize(centre) == 0f) {
+                return;
+            }
+            GraphSearcher searcher = searchers.get();
+            if (searcher.search(graph.query(centre), entryPoint, builder.beamWidth(), visible) > 0) {
+                entryPoint = searcher.resultNodes()[0];
+            }
+        } catch (InternalError e) {
+            throw fault(e);
         }
     }
 
@@ -253,12 +465,13 @@ public final class MMapGraph implements AutoCloseable {
     private void commit(Manifest.State state) throws IOException {
         Manifest current = manifest;
         int n = published;
-        if (n == current.committedCount() && state == current.state()) {
+        int entry = n == 0 ? -1 : entryPoint < n ? entryPoint : 0;
+        if (n == current.committedCount() && state == current.state() && entry == current.entryPoint()) {
             return;
         }
         int extents = files.mappedExtents();
         files.forceForCommit(current.committedCount(), n, extents != extentsAtCommit);
-        Manifest next = current.next(state, n, IndexFiles.lengthsFor(current, n));
+        Manifest next = current.next(state, n, entry, IndexFiles.lengthsFor(current, n));
         ManifestFile.commit(manifestChannel, next);
         extentsAtCommit = extents;
         manifest = next;
@@ -296,6 +509,7 @@ public final class MMapGraph implements AutoCloseable {
             }
             files.mapFor(newest.committedCount());
             manifest = newest;
+            entryPoint = newest.entryPoint();
             boolean changed = published != (int) newest.committedCount();
             published = (int) newest.committedCount();
             return changed || newest.state() != current.state();
@@ -321,34 +535,89 @@ public final class MMapGraph implements AutoCloseable {
         return out;
     }
 
-    /**
-     * The {@code k} nearest vectors to {@code query}, nearest first, by exhaustive (exact) search over every
-     * published vector with the SIMD kernels. The graph search of later versions is measured against this.
-     */
+    /** The {@code k} approximate nearest vectors to {@code query}, nearest first, by graph search at the default ef. */
     public List<Neighbor> search(float[] query, int k) throws IOException {
+        return search(query, SearchOptions.k(k)).neighbors();
+    }
+
+    /**
+     * Searches the published vectors: by beam search over the graph with beam width {@code max(ef, k)}, or, with
+     * {@link SearchOptions#exact()}, by brute force over every vector (the oracle recall is measured against). Any
+     * number of threads may search at once, while others add.
+     */
+    public SearchResult search(float[] query, SearchOptions options) throws IOException {
         ensureOpen();
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be at least 1, got " + k);
-        }
         float[] q = prepare(query, "query");
         int n = published;
-        TopK top = new TopK(Math.min(k, Math.max(n, 1)));
-        VectorRecords vectors = files.vectors();
+        if (n == 0) {
+            return new SearchResult(List.of(), 0);
+        }
         try {
-            for (int ord = 0; ord < n; ord++) {
-                MemorySegment seg = vectors.segmentOf(ord);
-                float d = kernels.distance(metric, q, seg, vectors.offsetOf(ord));
-                if (d <= top.bound()) {
-                    top.offer(ord, d);
-                }
-            }
-            deliverPendingFault(top);
+            SearchResult result = options.exact() ? exactSearch(q, options.k(), n) : graphSearch(q, options, n);
+            deliverPendingFault(result);
+            return result;
         } catch (InternalError e) {
             throw fault(e);
         } catch (IllegalStateException e) {
             throw closedOr(e);
         }
-        return n == 0 ? List.of() : top.toSortedList();
+    }
+
+    private SearchResult graphSearch(float[] q, SearchOptions options, int n) {
+        int entry = entryPoint;
+        if (entry < 0 || entry >= n) {
+            entry = 0;
+        }
+        GraphSearcher searcher = searchers.get();
+        int found = searcher.search(graph.query(q), entry, options.beamWidth(), n);
+        int k = Math.min(options.k(), found);
+        Neighbor[] out = new Neighbor[k];
+        int[] nodes = searcher.resultNodes();
+        float[] dists = searcher.resultDistances();
+        for (int i = 0; i < k; i++) {
+            out[i] = new Neighbor(nodes[i], dists[i]);
+        }
+        return new SearchResult(List.of(out), searcher.distanceComputations());
+    }
+
+    private SearchResult exactSearch(float[] q, int k, int n) {
+        TopK top = new TopK(Math.min(k, n));
+        VectorRecords vectors = files.vectors();
+        for (int ord = 0; ord < n; ord++) {
+            MemorySegment seg = vectors.segmentOf(ord);
+            float d = kernels.distance(metric, q, seg, vectors.offsetOf(ord));
+            if (d <= top.bound()) {
+                top.offer(ord, d);
+            }
+        }
+        return new SearchResult(top.toSortedList(), n);
+    }
+
+    /**
+     * Figures of the graph: scans every published node's list (O(N) reads of the lists file, no vector reads).
+     */
+    public GraphStats graphStats() throws IOException {
+        ensureOpen();
+        int n = published;
+        int[] ids = new int[maxDegree];
+        long edges = 0;
+        int max = 0;
+        int isolated = 0;
+        try {
+            for (int ord = 0; ord < n; ord++) {
+                int d = graph.neighbors(ord, ids, n);
+                edges += d;
+                max = Math.max(max, d);
+                if (d == 0) {
+                    isolated++;
+                }
+            }
+        } catch (InternalError e) {
+            throw fault(e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
+        return new GraphStats(n, n == 0 ? -1 : entryPoint, edges, n == 0 ? 0 : (double) edges / n, max, isolated);
     }
 
     /**
@@ -450,9 +719,23 @@ public final class MMapGraph implements AutoCloseable {
     @Override
     public void close() throws IOException {
         IOException failure = null;
+        // Let running inserts finish (they hold the read side) and keep new ones out.
+        insertGate.writeLock().lock();
+        try {
+            failure = closeUnderGate();
+        } finally {
+            insertGate.writeLock().unlock();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private IOException closeUnderGate() {
+        IOException failure = null;
         synchronized (writeLock) {
             if (closed) {
-                return;
+                return null;
             }
             if (lock != null) {
                 try {
@@ -484,9 +767,7 @@ public final class MMapGraph implements AutoCloseable {
                 failure = addTo(failure, e);
             }
         }
-        if (failure != null) {
-            throw failure;
-        }
+        return failure;
     }
 
     private static IOException addTo(IOException first, IOException next) {

@@ -39,11 +39,20 @@ public final class Kernels {
         }
     }
 
-    /** Scales {@code v} in place to unit length; returns its original norm (0 for a zero vector, left as is). */
+    /**
+     * Scales {@code v} in place to unit length; returns its original norm (0 for a zero vector, left as is). The norm
+     * is summed in double precision in a fixed order, so a vector normalizes to the same bits whichever kernels run
+     * and however far the JIT has got (a SIMD lane reduction may round differently between its intrinsic and its
+     * fallback).
+     */
     public static float normalize(float[] v) {
-        float norm = (float) Math.sqrt(get().dot(v, v));
+        double sum = 0;
+        for (float x : v) {
+            sum += (double) x * x;
+        }
+        float norm = (float) Math.sqrt(sum);
         if (norm > 0) {
-            float inv = 1f / norm;
+            float inv = (float) (1.0 / Math.sqrt(sum));
             for (int i = 0; i < v.length; i++) {
                 v[i] *= inv;
             }

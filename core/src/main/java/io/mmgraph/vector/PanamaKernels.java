@@ -102,6 +102,60 @@ final class PanamaKernels implements VectorKernels {
     }
 
     @Override
+    public float squaredL2(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+        int i = 0;
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = FloatVector.zero(SPECIES);
+        for (int bound = dim - 2 * LANES; i <= bound; i += 2 * LANES) {
+            long at = (long) i * Float.BYTES;
+            long at1 = (long) (i + LANES) * Float.BYTES;
+            FloatVector d0 = FloatVector.fromMemorySegment(SPECIES, a, aOffset + at, LE)
+                    .sub(FloatVector.fromMemorySegment(SPECIES, b, bOffset + at, LE));
+            FloatVector d1 = FloatVector.fromMemorySegment(SPECIES, a, aOffset + at1, LE)
+                    .sub(FloatVector.fromMemorySegment(SPECIES, b, bOffset + at1, LE));
+            acc0 = d0.fma(d0, acc0);
+            acc1 = d1.fma(d1, acc1);
+        }
+        for (int bound = dim - LANES; i <= bound; i += LANES) {
+            long at = (long) i * Float.BYTES;
+            FloatVector d = FloatVector.fromMemorySegment(SPECIES, a, aOffset + at, LE)
+                    .sub(FloatVector.fromMemorySegment(SPECIES, b, bOffset + at, LE));
+            acc0 = d.fma(d, acc0);
+        }
+        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < dim; i++) {
+            float d = a.get(FLOAT, aOffset + (long) i * Float.BYTES) - b.get(FLOAT, bOffset + (long) i * Float.BYTES);
+            s += d * d;
+        }
+        return s;
+    }
+
+    @Override
+    public float dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+        int i = 0;
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = FloatVector.zero(SPECIES);
+        for (int bound = dim - 2 * LANES; i <= bound; i += 2 * LANES) {
+            long at = (long) i * Float.BYTES;
+            long at1 = (long) (i + LANES) * Float.BYTES;
+            acc0 = FloatVector.fromMemorySegment(SPECIES, a, aOffset + at, LE)
+                    .fma(FloatVector.fromMemorySegment(SPECIES, b, bOffset + at, LE), acc0);
+            acc1 = FloatVector.fromMemorySegment(SPECIES, a, aOffset + at1, LE)
+                    .fma(FloatVector.fromMemorySegment(SPECIES, b, bOffset + at1, LE), acc1);
+        }
+        for (int bound = dim - LANES; i <= bound; i += LANES) {
+            long at = (long) i * Float.BYTES;
+            acc0 = FloatVector.fromMemorySegment(SPECIES, a, aOffset + at, LE)
+                    .fma(FloatVector.fromMemorySegment(SPECIES, b, bOffset + at, LE), acc0);
+        }
+        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < dim; i++) {
+            s += a.get(FLOAT, aOffset + (long) i * Float.BYTES) * b.get(FLOAT, bOffset + (long) i * Float.BYTES);
+        }
+        return s;
+    }
+
+    @Override
     public String name() {
         return "panama-" + SPECIES.vectorBitSize();
     }

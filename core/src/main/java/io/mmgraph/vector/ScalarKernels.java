@@ -69,6 +69,25 @@ final class ScalarKernels implements VectorKernels {
     }
 
     @Override
+    public float squaredL2(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+        float s = 0;
+        for (int i = 0; i < dim; i++) {
+            float d = a.get(FLOAT, aOffset + (long) i * Float.BYTES) - b.get(FLOAT, bOffset + (long) i * Float.BYTES);
+            s += d * d;
+        }
+        return s;
+    }
+
+    @Override
+    public float dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+        float s = 0;
+        for (int i = 0; i < dim; i++) {
+            s += a.get(FLOAT, aOffset + (long) i * Float.BYTES) * b.get(FLOAT, bOffset + (long) i * Float.BYTES);
+        }
+        return s;
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

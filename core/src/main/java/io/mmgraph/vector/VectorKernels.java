@@ -16,6 +16,11 @@ public interface VectorKernels {
 
     float squaredL2(float[] a, float[] b);
 
+    /** Between two stored vectors of {@code dim} floats (graph construction compares stored nodes). */
+    float squaredL2(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim);
+
+    float dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim);
+
     float dot(float[] a, float[] b);
 
     /** A short name for logs and stats, e.g. "panama-256" or "scalar". */
@@ -27,6 +32,14 @@ public interface VectorKernels {
             case L2 -> squaredL2(q, segment, offset);
             case COSINE -> 1f - dot(q, segment, offset);
             case DOT -> -dot(q, segment, offset);
+        };
+    }
+
+    default float distance(Metric metric, MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+        return switch (metric) {
+            case L2 -> squaredL2(a, aOffset, b, bOffset, dim);
+            case COSINE -> 1f - dot(a, aOffset, b, bOffset, dim);
+            case DOT -> -dot(a, aOffset, b, bOffset, dim);
         };
     }
 

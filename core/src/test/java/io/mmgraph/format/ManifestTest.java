@@ -25,7 +25,8 @@ class ManifestTest {
         lengths.put(FileKind.VECTORS, 123_456L);
         lengths.put(FileKind.VECTOR_CHECKSUMS, 70_000L);
         lengths.put(FileKind.NEIGHBOR_LISTS, 99_999_999_999L);
-        return new Manifest(sequence, 0x0123_4567_89AB_CDEFL, 100, 2, 30, Manifest.State.OPEN, 613, 64, lengths);
+        return new Manifest(sequence, 0x0123_4567_89AB_CDEFL, 100, 2, 30, Manifest.State.OPEN, 613, 64, 17, 100, 1.2f,
+                lengths);
     }
 
     /** Sets an int field of an encoded page, optionally recomputing the page checksum so only the field is wrong. */
@@ -55,10 +56,12 @@ class ManifestTest {
             for (FileKind k : FileKind.values()) {
                 lengths.put(k, r.nextLong() >>> 1);
             }
+            int count = r.nextInt(Integer.MAX_VALUE);
             Manifest m = new Manifest(r.nextLong() >>> 1, r.nextLong(), 1 + r.nextInt(FormatConstants.MAX_DIMENSION),
                     1 + r.nextInt(3), 1 + r.nextInt(FormatConstants.MAX_DEGREE),
-                    r.nextBoolean() ? Manifest.State.CLEAN : Manifest.State.OPEN, r.nextInt(Integer.MAX_VALUE),
-                    1 + r.nextInt(1 << 20), lengths);
+                    r.nextBoolean() ? Manifest.State.CLEAN : Manifest.State.OPEN, count,
+                    1 + r.nextInt(1 << 20), count == 0 ? -1 : r.nextInt(count), 1 + r.nextInt(1000),
+                    1f + r.nextFloat(), lengths);
             Manifest back = Manifest.decode(FILE, m.encode());
             assertEquals(m, back);
             assertEquals(m.sequence() & 1, back.pageIndex());
@@ -148,13 +151,16 @@ class ManifestTest {
         assertEquals(1, b.getInt(36));
         assertEquals(613, b.getLong(40));
         assertEquals(64, b.getInt(48));
-        assertEquals(FileKind.values().length, b.getInt(52));
-        assertEquals(FileKind.VECTORS.code(), b.getInt(56));
-        assertEquals(123_456L, b.getLong(64));
+        assertEquals(17, b.getInt(52));
+        assertEquals(100, b.getInt(56));
+        assertEquals(1.2f, b.getFloat(60));
+        assertEquals(FileKind.values().length, b.getInt(64));
+        assertEquals(FileKind.VECTORS.code(), b.getInt(72));
+        assertEquals(123_456L, b.getLong(80));
         byte[] bytes = new byte[FormatConstants.MANIFEST_PAGE_BYTES];
         b.get(0, bytes);
         assertEquals(Crc.of(bytes, 0, 4092), b.getInt(4092));
-        for (int i = 56 + 16 * FileKind.values().length; i < 4092; i++) {
+        for (int i = 72 + 16 * FileKind.values().length; i < 4092; i++) {
             assertEquals(0, bytes[i], "padding byte " + i);
         }
         assertNotNull(m.toString());

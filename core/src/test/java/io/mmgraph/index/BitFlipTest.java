@@ -68,7 +68,7 @@ class BitFlipTest {
     private static List<Region> regions(Path dir) throws IOException {
         List<Region> out = new ArrayList<>();
         String mf = FormatConstants.MANIFEST_FILE;
-        int fileTableEnd = 56 + 16 * FileKind.values().length;
+        int fileTableEnd = 72 + 16 * FileKind.values().length;
         for (String copy : new String[] {"A", "B"}) {
             long base = copy.equals("A") ? 0 : FormatConstants.MANIFEST_PAGE_BYTES;
             out.add(new Region("manifest " + copy + " fields", mf, range(base, base + fileTableEnd)));

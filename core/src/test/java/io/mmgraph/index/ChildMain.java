@@ -136,7 +136,8 @@ public final class ChildMain {
             try (MMapGraph g = MMapGraph.openReadOnly(Path.of(dirs.get(d)))) {
                 for (int q = 0; q < queries; q++) {
                     StringBuilder line = new StringBuilder("result " + d + " " + q);
-                    for (Neighbor n : g.search(TestVectors.vector(querySeed, q, g.dimension()), k)) {
+                    for (Neighbor n : g.search(TestVectors.vector(querySeed, q, g.dimension()),
+                            SearchOptions.k(k).exactSearch()).neighbors()) {
                         line.append(' ').append(n.ordinal()).append(':')
                                 .append(Integer.toHexString(Float.floatToRawIntBits(n.distance())));
                     }

@@ -117,7 +117,7 @@ class CrossJvmTest {
             try (MMapGraph g = MMapGraph.openReadOnly(dirs[m])) {
                 for (int q = 0; q < queries; q++) {
                     float[] query = TestVectors.vector(querySeed, q, dim);
-                    List<Neighbor> mine = g.search(query, k);
+                    List<Neighbor> mine = g.search(query, SearchOptions.k(k).exactSearch()).neighbors();
                     String[] theirs = results.get(m + " " + q).split(" ");
                     assertEquals(k, theirs.length);
                     for (int i = 0; i < k; i++) {

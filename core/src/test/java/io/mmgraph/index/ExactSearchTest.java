@@ -124,7 +124,7 @@ class ExactSearchTest {
                 }
 
                 for (int k : new int[] {1, 5, 10, 50, n, n + 5}) {
-                    List<Neighbor> got = g.search(queries.get(qi), k);
+                    List<Neighbor> got = g.search(queries.get(qi), SearchOptions.k(k).exactSearch()).neighbors();
                     assertEquals(Math.min(k, n), got.size(), "k=" + k);
                     for (int i = 0; i < got.size(); i++) {
                         oracle want = byKernel.get(i);
@@ -150,7 +150,8 @@ class ExactSearchTest {
             g.sync();
             try (MMapGraph reader = MMapGraph.openReadOnly(dir)) {
                 for (float[] q : queries) {
-                    assertEquals(g.search(q, 20), reader.search(q, 20));
+                    assertEquals(g.search(q, SearchOptions.k(20).exactSearch()).neighbors(),
+                            reader.search(q, SearchOptions.k(20).exactSearch()).neighbors());
                 }
             }
         }

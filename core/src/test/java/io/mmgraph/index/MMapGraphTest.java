@@ -166,14 +166,14 @@ class MMapGraphTest {
                 assertTrue(reader.isReadOnly());
                 assertEquals(150, reader.committedCount());
                 assertEquals(150, reader.size());
-                List<Neighbor> all = reader.search(TestVectors.vector(seed, 200, dim), 1000);
+                List<Neighbor> all = reader.search(TestVectors.vector(seed, 200, dim), SearchOptions.k(1000).exactSearch()).neighbors();
                 assertEquals(150, all.size());
                 assertTrue(all.stream().allMatch(n -> n.ordinal() < 150), "reader returned an uncommitted id");
                 assertThrows(IndexOutOfBoundsException.class, () -> reader.vector(150));
                 assertFalse(reader.refresh(), "nothing committed since open");
 
                 // The writer's own searches see everything published.
-                assertEquals(220, writer.search(TestVectors.vector(seed, 200, dim), 1000).size());
+                assertEquals(220, writer.search(TestVectors.vector(seed, 200, dim), SearchOptions.k(1000).exactSearch()).neighbors().size());
                 assertEquals(200, writer.search(TestVectors.vector(seed, 200, dim), 1).getFirst().ordinal());
 
                 writer.sync();

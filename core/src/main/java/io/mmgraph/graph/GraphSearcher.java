@@ -1,0 +1,100 @@
+package io.mmgraph.graph;
+
+/**
+ * Beam search over a proximity graph — DiskANN's GreedySearch with list size L (HNSW's ef): keep the L nearest
+ * nodes found so far, repeatedly expand the nearest unexpanded one, stop when the nearest unexpanded node is farther
+ * than the L-th nearest found.
+ *
+ * <p>Reusable and allocation-free per search once warm; not thread-safe: one per thread (its visited set, heaps and
+ * result arrays are its own).
+ */
+public final class GraphSearcher {
+    private final NeighborView graph;
+    private final VisitedSet visited = new VisitedSet(4096);
+    private final NodeHeap candidates = new NodeHeap(512, false);
+    private final NodeHeap results = new NodeHeap(512, true);
+    private final int[] neighbors;
+    private int[] resultNodes = new int[128];
+    private float[] resultDistances = new float[128];
+    private int resultCount;
+    private int distanceCount;
+
+    public GraphSearcher(NeighborView graph) {
+        this.graph = graph;
+        this.neighbors = new int[graph.maxDegree()];
+    }
+
+    /**
+     * Searches from {@code entry} for the {@code beamWidth} nearest nodes to what {@code scorer} measures from,
+     * following only ids below {@code limit} (nodes this search may see; {@code entry < limit}).
+     *
+     * @return how many nodes were found (≤ beamWidth), available nearest first from {@link #resultNodes()} and
+     *         {@link #resultDistances()}
+     */
+    public int search(NodeScorer scorer, int entry, int beamWidth, int limit) {
+        visited.clear();
+        candidates.clear();
+        results.clear();
+        distanceCount = 1;
+        long start = NodeHeap.pack(scorer.distance(entry), entry);
+        visited.add(entry);
+        candidates.pushPacked(start);
+        results.pushPacked(start);
+        while (candidates.size() > 0) {
+            long nearest = candidates.pop();
+            if (results.size() >= beamWidth && nearest > results.peek()) {
+                break;
+            }
+            int n = graph.neighbors(NodeHeap.node(nearest), neighbors, limit);
+            for (int i = 0; i < n; i++) {
+                int node = neighbors[i];
+                if (!visited.add(node)) {
+                    continue;
+                }
+                long found = NodeHeap.pack(scorer.distance(node), node);
+                distanceCount++;
+                if (results.size() < beamWidth || found < results.peek()) {
+                    candidates.pushPacked(found);
+                    results.pushPacked(found);
+                    if (results.size() > beamWidth) {
+                        results.pop();
+                    }
+                }
+            }
+        }
+        drainResults();
+        return resultCount;
+    }
+
+    private void drainResults() {
+        int count = results.size();
+        if (resultNodes.length < count) {
+            resultNodes = new int[count];
+            resultDistances = new float[count];
+        }
+        for (int i = count - 1; i >= 0; i--) {
+            long p = results.pop();
+            resultNodes[i] = NodeHeap.node(p);
+            resultDistances[i] = NodeHeap.distance(p);
+        }
+        resultCount = count;
+    }
+
+    /** Nodes found by the last search, nearest first; valid up to {@link #resultCount()}. */
+    public int[] resultNodes() {
+        return resultNodes;
+    }
+
+    public float[] resultDistances() {
+        return resultDistances;
+    }
+
+    public int resultCount() {
+        return resultCount;
+    }
+
+    /** Distances the last search computed: its cost, and what "visits fewer than 5% of N" measures. */
+    public int distanceComputations() {
+        return distanceCount;
+    }
+}

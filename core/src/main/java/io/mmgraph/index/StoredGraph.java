@@ -1,0 +1,77 @@
+package io.mmgraph.index;
+
+import io.mmgraph.format.NeighborLists;
+import io.mmgraph.format.VectorRecords;
+import io.mmgraph.graph.NeighborView;
+import io.mmgraph.graph.NodeScorer;
+import io.mmgraph.graph.PairScorer;
+import io.mmgraph.vector.Metric;
+import io.mmgraph.vector.VectorKernels;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Binds the graph algorithms to the mapped files: neighbour lists are {@link NeighborLists} records, distances are
+ * computed by the SIMD kernels on the vectors in place.
+ *
+ * <p>Memory ordering (1): a node's vector is stored before any list holding its id is written, and
+ * {@link #setNeighbors} issues a release fence before its stores; {@link #neighbors} issues an acquire fence after
+ * its loads. So a thread that reads an id from a list then reads that node's vector sees the stored vector.
+ */
+final class StoredGraph implements NeighborView, PairScorer {
+    private final NeighborLists lists;
+    private final VectorRecords vectors;
+    private final VectorKernels kernels;
+    private final Metric metric;
+    private final int dimension;
+
+    StoredGraph(NeighborLists lists, VectorRecords vectors, VectorKernels kernels, Metric metric) {
+        this.lists = lists;
+        this.vectors = vectors;
+        this.kernels = kernels;
+        this.metric = metric;
+        this.dimension = vectors.dimension();
+    }
+
+    @Override
+    public int maxDegree() {
+        return lists.maxDegree();
+    }
+
+    @Override
+    public int neighbors(int node, int[] into, int limit) {
+        int n = lists.read(node, into, limit);
+        VarHandle.acquireFence();
+        return n;
+    }
+
+    @Override
+    public void setNeighbors(int node, int[] ids, int count) {
+        VarHandle.releaseFence();
+        lists.write(node, ids, count);
+    }
+
+    @Override
+    public float distance(int a, int b) {
+        return kernels.distance(metric, vectors.segmentOf(a), vectors.offsetOf(a), vectors.segmentOf(b),
+                vectors.offsetOf(b), dimension);
+    }
+
+    @Override
+    public NodeScorer from(int from) {
+        MemorySegment seg = vectors.segmentOf(from);
+        long off = vectors.offsetOf(from);
+        return node -> kernels.distance(metric, seg, off, vectors.segmentOf(node), vectors.offsetOf(node), dimension);
+    }
+
+    /** A scorer from a (prepared: normalized for cosine) query. */
+    NodeScorer query(float[] q) {
+        return node -> kernels.distance(metric, q, vectors.segmentOf(node), vectors.offsetOf(node));
+    }
+
+    /** Whether this metric's distances can be negative (negated dot products). */
+    static boolean signedDistances(Metric metric) {
+        return metric == Metric.DOT;
+    }
+}
