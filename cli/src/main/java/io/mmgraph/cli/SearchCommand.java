@@ -41,9 +41,14 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--show", defaultValue = "0", paramLabel = "N", description = "Print the results of the first N queries.")
     int show;
 
-    @Option(names = "--ef", defaultValue = "" + SearchOptions.DEFAULT_EF, paramLabel = "L",
-            description = "Beam width of the graph search (default: ${DEFAULT-VALUE}); at least k is used.")
-    int ef;
+    @Option(names = "--ef", defaultValue = "" + SearchOptions.DEFAULT_EF, paramLabel = "L", split = ",",
+            description = {"Beam width of the graph search (default: ${DEFAULT-VALUE}); at least k is used.",
+                    "A comma-separated list runs one pass per value in the same JVM (a recall/QPS sweep)."})
+    int[] efs;
+
+    @Option(names = "--warmup", defaultValue = "0", paramLabel = "N",
+            description = "Run the queries N times before measuring, so the JIT has compiled the search (default: ${DEFAULT-VALUE}).")
+    int warmup;
 
     @Option(names = "--exact", description = "Brute-force search over every vector instead of the graph.")
     boolean exact;
@@ -56,48 +61,61 @@ final class SearchCommand implements Callable<Integer> {
             throw new IllegalArgumentException(truth + " has " + truthRows.length + " rows for " + qs.length + " queries");
         }
         try (MMapGraph index = MMapGraph.openReadOnly(dir)) {
-            SearchOptions options = exact ? SearchOptions.k(k).withEf(ef).exactSearch() : SearchOptions.k(k).withEf(ef);
-            int[][] found = new int[qs.length][];
-            long[] latencies = new long[qs.length];
-            long distances = 0;
-            long start = System.nanoTime();
-            for (int i = 0; i < qs.length; i++) {
-                long t = System.nanoTime();
-                SearchResult r = index.search(qs[i], options);
-                List<Neighbor> result = r.neighbors();
-                latencies[i] = System.nanoTime() - t;
-                distances += r.distanceComputations();
-                found[i] = result.stream().mapToInt(Neighbor::ordinal).toArray();
-                if (i < show) {
-                    System.out.println("query " + i + ": " + result);
+            int[] passes = exact ? new int[] {efs[0]} : efs;
+            for (int ef : passes) {
+                SearchOptions options = exact ? SearchOptions.k(k).withEf(ef).exactSearch()
+                        : SearchOptions.k(k).withEf(ef);
+                for (int w = 0; w < warmup; w++) {
+                    for (float[] q : qs) {
+                        index.search(q, options);
+                    }
                 }
-            }
-            double secs = (System.nanoTime() - start) / 1e9;
-            Arrays.sort(latencies);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("queries", qs.length);
-            m.put("k", k);
-            m.put("count", index.size());
-            m.put("mode", exact ? "exact" : "graph");
-            m.put("ef", exact ? null : options.beamWidth());
-            m.put("distancesPerQuery", qs.length == 0 ? 0 : (double) distances / qs.length);
-            m.put("qps", qs.length / Math.max(secs, 1e-9));
-            m.put("p50Millis", percentile(latencies, 0.50));
-            m.put("p99Millis", percentile(latencies, 0.99));
-            if (truthRows != null) {
-                m.put("recall", GroundTruth.recall(found, truthRows, k));
-            }
-            if (json) {
-                System.out.println(Json.object(m));
-            } else {
-                System.out.printf("%d queries, k=%d, %s over %d vectors: %.1f queries/s, p50 %.3f ms, p99 %.3f ms, "
-                                + "%.0f distances/query%s%n", qs.length, k, exact ? "exact" : "graph ef=" + options.beamWidth(),
-                        index.size(), (Double) m.get("qps"), (Double) m.get("p50Millis"),
-                        (Double) m.get("p99Millis"), (Double) m.get("distancesPerQuery"),
-                        truthRows == null ? "" : String.format(", recall@%d %.4f", k, (Double) m.get("recall")));
+                report(index, qs, truthRows, options);
             }
         }
         return 0;
+    }
+
+    private void report(MMapGraph index, float[][] qs, int[][] truthRows, SearchOptions options) throws Exception {
+        int[][] found = new int[qs.length][];
+        long[] latencies = new long[qs.length];
+        long distances = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < qs.length; i++) {
+            long t = System.nanoTime();
+            SearchResult r = index.search(qs[i], options);
+            List<Neighbor> result = r.neighbors();
+            latencies[i] = System.nanoTime() - t;
+            distances += r.distanceComputations();
+            found[i] = result.stream().mapToInt(Neighbor::ordinal).toArray();
+            if (i < show) {
+                System.out.println("query " + i + ": " + result);
+            }
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        Arrays.sort(latencies);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("queries", qs.length);
+        m.put("k", k);
+        m.put("count", index.size());
+        m.put("mode", exact ? "exact" : "graph");
+        m.put("ef", exact ? null : options.beamWidth());
+        m.put("qps", qs.length / Math.max(secs, 1e-9));
+        m.put("p50Millis", percentile(latencies, 0.50));
+        m.put("p99Millis", percentile(latencies, 0.99));
+        m.put("distancesPerQuery", qs.length == 0 ? 0 : (double) distances / qs.length);
+        if (truthRows != null) {
+            m.put("recall", GroundTruth.recall(found, truthRows, k));
+        }
+        if (json) {
+            System.out.println(Json.object(m));
+        } else {
+            System.out.printf("%d queries, k=%d, %s over %d vectors: %.1f queries/s, p50 %.3f ms, p99 %.3f ms, "
+                            + "%.0f distances/query%s%n", qs.length, k, exact ? "exact" : "graph ef=" + options.beamWidth(),
+                    index.size(), (Double) m.get("qps"), (Double) m.get("p50Millis"), (Double) m.get("p99Millis"),
+                    (Double) m.get("distancesPerQuery"),
+                    truthRows == null ? "" : String.format(", recall@%d %.4f", k, (Double) m.get("recall")));
+        }
     }
 
     static double percentile(long[] sortedNanos, double p) {

@@ -16,6 +16,8 @@ public final class SlotLayout {
     private final int recordsPerUnit;
     private final long extentBytes;
     private final int recordsPerExtent;
+    private final int extentShift;
+    private final boolean dense;
 
     /**
      * @param recordBytes bytes of one record
@@ -36,6 +38,10 @@ public final class SlotLayout {
             throw new IllegalArgumentException("extent of " + extentBytes + " bytes holds too many records");
         }
         this.recordsPerExtent = (int) perExtent;
+        // Fast paths for the hot lookup: no division when the extent holds a power of two of records, and no
+        // block arithmetic when records fill their blocks exactly (128-d vectors: 512 B, 8 per block).
+        this.extentShift = Integer.bitCount(recordsPerExtent) == 1 ? Integer.numberOfTrailingZeros(recordsPerExtent) : -1;
+        this.dense = (long) recordsPerUnit * recordBytes == unitBytes;
     }
 
     public int recordBytes() {
@@ -51,12 +57,15 @@ public final class SlotLayout {
     }
 
     public int extentOf(long ordinal) {
-        return (int) (ordinal / recordsPerExtent);
+        return extentShift >= 0 ? (int) (ordinal >>> extentShift) : (int) (ordinal / recordsPerExtent);
     }
 
     /** Offset of the record within its extent's mapping. */
     public long offsetInExtent(long ordinal) {
-        int i = (int) (ordinal % recordsPerExtent);
+        int i = extentShift >= 0 ? (int) (ordinal & (recordsPerExtent - 1)) : (int) (ordinal % recordsPerExtent);
+        if (dense) {
+            return (long) i * recordBytes;
+        }
         return (long) (i / recordsPerUnit) * unitBytes + (long) (i % recordsPerUnit) * recordBytes;
     }
 
