@@ -9,6 +9,8 @@ package io.mmgraph.graph;
  * result arrays are its own).
  */
 public final class GraphSearcher {
+    /** Touch every fresh neighbour's vector before scoring any (docs/benchmarks.md); {@code -Dmmgraph.prefetch=false} turns it off. */
+    static final boolean PREFETCH = !"false".equals(System.getProperty("mmgraph.prefetch"));
     private final NeighborView graph;
     private final VisitedSet visited = new VisitedSet(4096);
     private final NodeHeap candidates = new NodeHeap(512, false);
@@ -46,11 +48,19 @@ public final class GraphSearcher {
                 break;
             }
             int n = graph.neighbors(NodeHeap.node(nearest), neighbors, limit);
+            int fresh = 0;
             for (int i = 0; i < n; i++) {
-                int node = neighbors[i];
-                if (!visited.add(node)) {
-                    continue;
+                if (visited.add(neighbors[i])) {
+                    neighbors[fresh++] = neighbors[i];
                 }
+            }
+            if (PREFETCH) {
+                for (int i = 0; i < fresh; i++) {
+                    scorer.prefetch(neighbors[i]);
+                }
+            }
+            for (int i = 0; i < fresh; i++) {
+                int node = neighbors[i];
                 long found = NodeHeap.pack(scorer.distance(node), node);
                 distanceCount++;
                 if (results.size() < beamWidth || found < results.peek()) {
