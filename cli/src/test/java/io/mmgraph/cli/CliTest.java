@@ -94,13 +94,27 @@ class CliTest {
         assertTrue(s.contains("\"count\":3000"), s);
         assertTrue(s.contains("\"dimension\":16"), s);
         assertTrue(s.contains("\"metric\":\"l2\""), s);
+        assertTrue(s.matches(".*\"entryPoint\":[0-9]+.*") && s.contains("\"averageDegree\":"), s);
+        double degree = Double.parseDouble(s.replaceAll(".*\"averageDegree\":([0-9.]+).*", "$1"));
+        assertTrue(degree > 1 && degree <= 32, "average degree " + degree);
 
         Result search = run("search", index.toString(), "--queries", data.resolve("query.fvecs").toString(),
-                "-k", "10", "--truth", data.resolve("truth.ivecs").toString(), "--json");
+                "-k", "10", "--truth", data.resolve("truth.ivecs").toString(), "--json", "--exact");
         assertEquals(0, search.exit(), search.err());
         String j = search.out().trim();
         assertTrue(j.contains("\"recall\":1.0"), "exact search must find the exact neighbours: " + j);
         assertTrue(j.contains("\"queries\":20") && j.contains("\"k\":10") && j.contains("\"qps\":"), j);
+        assertTrue(j.contains("\"mode\":\"exact\"") && j.contains("\"distancesPerQuery\":3000.0"), j);
+
+        Result graph = run("search", index.toString(), "--queries", data.resolve("query.fvecs").toString(),
+                "-k", "10", "--truth", data.resolve("truth.ivecs").toString(), "--json", "--ef", "10,200");
+        assertEquals(0, graph.exit(), graph.err());
+        String[] lines = graph.out().trim().split("\n");
+        assertEquals(2, lines.length, "one JSON object per ef: " + graph.out());
+        assertTrue(lines[0].contains("\"mode\":\"graph\"") && lines[0].contains("\"ef\":10"), lines[0]);
+        assertTrue(lines[1].contains("\"ef\":200"), lines[1]);
+        double r200 = Double.parseDouble(lines[1].replaceAll(".*\"recall\":([0-9.]+).*", "$1"));
+        assertTrue(r200 >= 0.99, "graph recall at ef 200: " + lines[1]);
 
         Result check = run("check", index.toString());
         assertEquals(0, check.exit(), check.out());
@@ -201,7 +215,7 @@ class CliTest {
         Path dir = tmp.resolve("demo");
         Result r = run("demo", "--dir", dir.toString(), "--n", "2000", "--dim", "16", "--queries", "20");
         assertEquals(0, r.exit(), r.out() + r.err());
-        assertTrue(r.out().contains("recall@10 1.0000"), r.out());
+        assertTrue(r.out().contains("exact, for comparison") && r.out().contains("recall@10 1.0000"), r.out());
         assertTrue(r.out().contains("bit-exact: yes"), r.out());
         assertTrue(r.out().contains("check: ok"), r.out());
     }

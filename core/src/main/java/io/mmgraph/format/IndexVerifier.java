@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * Full verification of one committed snapshot: reads every committed byte of every file and checks it against
@@ -20,6 +22,14 @@ import java.util.List;
 public final class IndexVerifier {
     public static final int MAX_PROBLEMS = 100;
     private static final int LIST_REREADS = 3;
+    /**
+     * While the commit is open (a writer works, here or in another process) a list can stay mid-rewrite for as
+     * long as its writer is descheduled, far longer than the spinning re-reads: keep re-reading this long before
+     * calling it damage, and at most {@link #SETTLE_BUDGET_NANOS} per verification in all (a crash can leave torn
+     * lists that recovery rewrites; they must not make a check take minutes).
+     */
+    private static final long SETTLE_NANOS = 200_000_000L;
+    private static final long SETTLE_BUDGET_NANOS = 2_000_000_000L;
 
     private final Path dir;
     private final Manifest manifest;
@@ -27,6 +37,8 @@ public final class IndexVerifier {
     private final List<String> problems = new ArrayList<>();
     private long problemCount;
     private long bytesChecked;
+    /** A writer may be rewriting lists while this runs (here or in another process), or one died mid-rewrite. */
+    private boolean listsMayChange;
 
     private IndexVerifier(Path dir, Manifest manifest, IndexFiles files) {
         this.dir = dir;
@@ -37,11 +49,23 @@ public final class IndexVerifier {
     /**
      * Verifies {@code files} at the commit {@code manifest} describes.
      *
-     * @param idLimit neighbour ids at or above this are damage: the committed count after a clean close; the
-     *                published count for the writer's own check
+     * @param idLimit neighbour ids at or above this are damage: the committed count after a clean close (the
+     *                writer's own check, whose limit grows, uses the {@link LongSupplier} form)
      */
     public static VerifyReport verify(Path dir, Manifest manifest, IndexFiles files, long idLimit) throws IOException {
+        return verify(dir, manifest, files, () -> idLimit, manifest.state() == Manifest.State.OPEN);
+    }
+
+    /**
+     * As {@link #verify(Path, Manifest, IndexFiles, long)}, with a limit that may grow while the check runs (the
+     * writer's own check while inserts allocate nodes whose ids reach committed lists as back-edges): it is read
+     * after the list that holds an id at or above its previous value. {@code listsMayChange}: a writer may be
+     * rewriting lists meanwhile, so a list that looks damaged is re-read for a while before it is reported.
+     */
+    public static VerifyReport verify(Path dir, Manifest manifest, IndexFiles files, LongSupplier idLimit,
+                                      boolean listsMayChange) throws IOException {
         IndexVerifier v = new IndexVerifier(dir, manifest, files);
+        v.listsMayChange = listsMayChange;
         v.checkManifest();
         for (FileKind kind : FileKind.values()) {
             v.checkPrologue(files.file(kind));
@@ -103,11 +127,13 @@ public final class IndexVerifier {
         bytesChecked += n * (vf.layout().recordBytes() + (long) FormatConstants.CHECKSUM_BYTES);
     }
 
-    private void checkLists(long idLimit) throws IOException {
+    private void checkLists(LongSupplier idLimit) throws IOException {
         NeighborLists lists = files.lists();
         RecordFile lf = lists.file();
         long n = manifest.committedCount();
         int r = lists.maxDegree();
+        boolean writable = listsMayChange;
+        long settleBudget = SETTLE_BUDGET_NANOS;
         for (long ord = 0; ord < n; ord++) {
             String damage = null;
             for (int attempt = 0; attempt < LIST_REREADS; attempt++) {
@@ -117,6 +143,15 @@ public final class IndexVerifier {
                 }
                 Thread.onSpinWait();
             }
+            if (damage != null && writable && settleBudget > 0) {
+                long start = System.nanoTime();
+                long wait = Math.min(SETTLE_NANOS, settleBudget);
+                while (damage != null && System.nanoTime() - start < wait) {
+                    LockSupport.parkNanos(100_000L);
+                    damage = listDamage(lists, ord, r, idLimit);
+                }
+                settleBudget -= System.nanoTime() - start;
+            }
             if (damage != null) {
                 problem(lf.path(), "neighbour list " + ord + " (byte " + lf.layout().fileOffset(ord) + "): " + damage);
             }
@@ -124,7 +159,7 @@ public final class IndexVerifier {
         bytesChecked += n * lf.layout().recordBytes();
     }
 
-    private static String listDamage(NeighborLists lists, long ord, int r, long idLimit) {
+    private static String listDamage(NeighborLists lists, long ord, int r, LongSupplier idLimitNow) {
         if (!lists.checksumMatches(ord)) {
             return "CRC32C mismatch";
         }
@@ -132,15 +167,24 @@ public final class IndexVerifier {
         if (count < 0 || count > r) {
             return "count " + count + " outside [0, " + r + "]";
         }
+        long idLimit = -1;
         for (int i = 0; i < r; i++) {
             int id = lists.rawId(ord, i);
             if (i >= count) {
                 if (id != 0) {
                     return "unused slot " + i + " holds " + id + ", expected 0";
                 }
-            } else if (id < 0 || id >= idLimit) {
-                return "neighbour " + id + " outside [0, " + idLimit + ")";
-            } else if (id == ord) {
+                continue;
+            }
+            if (id < 0 || id >= idLimit) {
+                // Read the limit after the ids (a node's id reaches a list only after the node is allocated).
+                java.lang.invoke.VarHandle.acquireFence();
+                idLimit = idLimitNow.getAsLong();
+                if (id < 0 || id >= idLimit) {
+                    return "neighbour " + id + " outside [0, " + idLimit + ")";
+                }
+            }
+            if (id == ord) {
                 return "self loop";
             }
         }

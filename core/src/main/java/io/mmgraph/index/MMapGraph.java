@@ -627,10 +627,16 @@ public final class MMapGraph implements AutoCloseable {
     public VerifyReport verify() throws IOException {
         ensureOpen();
         Manifest m = manifest;
-        long idLimit = lock != null ? published
-                : m.state() == Manifest.State.CLEAN ? m.committedCount() : MAX_VECTORS;
+        // A reader's lists may name nodes past its commit, which it never follows, whenever a writer has touched
+        // the index since that commit (it rewrites committed lists in place) or died: only a commit that is still
+        // the newest and was closed cleanly bounds every id.
+        boolean quiet = lock == null && m.state() == Manifest.State.CLEAN
+                && ManifestFile.read(FormatConstants.manifestPath(dir)).newest().sequence() == m.sequence();
+        long readerLimit = quiet ? m.committedCount() : MAX_VECTORS;
+        // The writer's limit grows while the check runs: inserts allocate nodes and link them into committed lists.
+        java.util.function.LongSupplier idLimit = lock != null ? () -> allocated : () -> readerLimit;
         try {
-            VerifyReport report = IndexVerifier.verify(dir, m, files, idLimit);
+            VerifyReport report = IndexVerifier.verify(dir, m, files, idLimit, !quiet);
             deliverPendingFault(report);
             return report;
         } catch (InternalError e) {

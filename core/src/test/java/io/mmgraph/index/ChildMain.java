@@ -38,6 +38,8 @@ public final class ChildMain {
                 case "crash-writer" -> crashWriter(Path.of(args[1]), Integer.parseInt(args[2]),
                         Integer.parseInt(args[3]), Long.parseLong(args[4]), Integer.parseInt(args[5]),
                         Integer.parseInt(args[6]));
+                case "add-sync-loop" -> addSyncLoop(Path.of(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]),
+                        Integer.parseInt(args[4]));
                 case "truncate-under-reader" -> truncateUnderReader(Path.of(args[1]), Long.parseLong(args[2]));
                 default -> throw new IllegalArgumentException("unknown task " + args[0]);
             };
@@ -166,6 +168,31 @@ public final class ChildMain {
         }
         say("done");
         Thread.sleep(Long.MAX_VALUE);
+        return EXIT_OK;
+    }
+
+    /**
+     * Opens an existing index for writing and adds {@code count} vectors (the one at ordinal i is
+     * TestVectors.vector(seed, i)), committing after every {@code every} and printing {@code committed=<n>}; then
+     * closes and prints {@code done size=<n>}.
+     */
+    private static int addSyncLoop(Path dir, long seed, int count, int every) throws Exception {
+        try (MMapGraph g = MMapGraph.open(dir)) {
+            say("start size=" + g.size());
+            int first = g.size();
+            for (int i = first; i < first + count; i++) {
+                int ord = g.add(TestVectors.vector(seed, i, g.dimension()));
+                if (ord != i) {
+                    say("MISMATCH ordinal " + ord + " expected " + i);
+                    return EXIT_FAILED_CHECK;
+                }
+                if ((ord + 1) % every == 0) {
+                    g.sync();
+                    say("committed=" + g.committedCount());
+                }
+            }
+            say("done size=" + g.size());
+        }
         return EXIT_OK;
     }
 

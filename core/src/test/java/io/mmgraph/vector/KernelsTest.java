@@ -128,6 +128,83 @@ class KernelsTest {
         }
     }
 
+    /**
+     * The stored-vector × stored-vector kernels that graph construction uses: both operands in segments, at
+     * independent offsets (aligned, unaligned, native and heap), against the scalar kernels and a double reference.
+     * Odd dimensions run every tail path; the bytes around each vector are garbage a kernel must not read.
+     */
+    @ParameterizedTest(name = "dimension {0}")
+    @ValueSource(ints = {1, 2, 3, 5, 7, 9, 13, 15, 17, 31, 33, 63, 65, 97, 127, 129, 255, 385, 769})
+    void segmentBySegmentMatchesScalar(int dim) {
+        Random r = TestSeeds.random("KernelsTest.segmentBySegmentMatchesScalar[" + dim + "]");
+        long[][] offsetPairs = {{0, 0}, {4, 12}, {400, 4}, {1, 0}, {0, 3}, {1, 2}, {12, 12}};
+        try (Arena arena = Arena.ofConfined()) {
+            for (int trial = 0; trial < 24; trial++) {
+                float scale = trial % 3 == 0 ? 1e-3f : trial % 3 == 1 ? 1f : 1e3f;
+                float[] a = random(r, dim, scale);
+                float[] b = trial == 0 ? a.clone() : random(r, dim, scale);
+                double l2 = 0;
+                double dot = 0;
+                double dotMagnitude = 0;
+                for (int i = 0; i < dim; i++) {
+                    double d = (double) a[i] - b[i];
+                    l2 += d * d;
+                    dot += (double) a[i] * b[i];
+                    dotMagnitude += Math.abs((double) a[i] * b[i]);
+                }
+                double l2Tol = tolerance(dim, l2) * 2;
+                double dotTol = tolerance(dim, dotMagnitude);
+                for (long[] offsets : offsetPairs) {
+                    for (boolean nativeA : new boolean[] {true, false}) {
+                        MemorySegment sa = place(arena, nativeA, a, offsets[0], r);
+                        MemorySegment sb = place(arena, !nativeA || trial % 2 == 0, b, offsets[1], r);
+                        long oa = offsets[0];
+                        long ob = offsets[1];
+                        String where = "dim=" + dim + " trial=" + trial + " offsets=" + oa + "," + ob
+                                + (sa.isNative() ? " native" : " heap") + "/" + (sb.isNative() ? "native" : "heap");
+                        float scalarL2 = scalar.squaredL2(sa, oa, sb, ob, dim);
+                        float fastL2 = fast.squaredL2(sa, oa, sb, ob, dim);
+                        float scalarDot = scalar.dot(sa, oa, sb, ob, dim);
+                        float fastDot = fast.dot(sa, oa, sb, ob, dim);
+                        close("scalar seg×seg l2 vs double " + where, l2, scalarL2, l2Tol);
+                        close("fast seg×seg l2 vs double " + where, l2, fastL2, l2Tol);
+                        close("fast seg×seg l2 vs scalar " + where, scalarL2, fastL2, l2Tol);
+                        close("scalar seg×seg dot vs double " + where, dot, scalarDot, dotTol);
+                        close("fast seg×seg dot vs double " + where, dot, fastDot, dotTol);
+                        close("fast seg×seg dot vs scalar " + where, scalarDot, fastDot, dotTol);
+                        // Symmetric, and the same as the array × segment form the searches use.
+                        close("fast seg×seg l2 symmetric " + where, fastL2, fast.squaredL2(sb, ob, sa, oa, dim), l2Tol);
+                        close("fast seg×seg dot symmetric " + where, fastDot, fast.dot(sb, ob, sa, oa, dim), dotTol);
+                        close("fast seg×seg l2 vs array×seg " + where, fast.squaredL2(a, sb, ob), fastL2, l2Tol);
+                        close("fast seg×seg dot vs array×seg " + where, fast.dot(a, sb, ob), fastDot, dotTol);
+                        for (Metric m : Metric.values()) {
+                            double tol = m == Metric.L2 ? l2Tol : dotTol;
+                            close("distance " + m + " seg×seg " + where, scalar.distance(m, sa, oa, sb, ob, dim),
+                                    fast.distance(m, sa, oa, sb, ob, dim), tol);
+                        }
+                        if (trial == 0) {
+                            assertEquals(0f, fastL2, "identical vectors " + where);
+                            assertEquals(0f, scalarL2, "identical vectors " + where);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A segment holding {@code v} at {@code offset}, surrounded by random garbage (including NaN bit patterns). */
+    private static MemorySegment place(Arena arena, boolean nativeSegment, float[] v, long offset, Random r) {
+        long size = offset + 4L * v.length + 67;
+        MemorySegment seg = nativeSegment ? arena.allocate(size, 64) : MemorySegment.ofArray(new byte[(int) size]);
+        for (long i = 0; i < size; i++) {
+            seg.set(ValueLayout.JAVA_BYTE, i, (byte) (r.nextBoolean() ? 0x7F : r.nextInt()));
+        }
+        for (int i = 0; i < v.length; i++) {
+            seg.set(LE_FLOAT, offset + 4L * i, v[i]);
+        }
+        return seg;
+    }
+
     @Test
     void distancesFollowTheMetricConventions() {
         float[] a = {1, 2, 3};
