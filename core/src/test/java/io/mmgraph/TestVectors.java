@@ -30,4 +30,13 @@ public final class TestVectors {
         }
         return true;
     }
+
+    /** The raw bits of each component, for bit-exact array assertions. */
+    public static int[] bits(float[] v) {
+        int[] b = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = Float.floatToRawIntBits(v[i]);
+        }
+        return b;
+    }
 }

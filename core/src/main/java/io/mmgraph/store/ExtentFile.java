@@ -246,10 +246,6 @@ public final class ExtentFile implements AutoCloseable {
         throw new IOException("madvise(" + h + ") on " + path + " failed: errno " + rc);
     }
 
-    public boolean isClosed() {
-        return closed;
-    }
-
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("file " + path + " is closed");

@@ -30,13 +30,6 @@ class CrossJvmTest {
     @TempDir
     Path tmp;
 
-    private static int[] bits(float[] v) {
-        int[] b = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            b[i] = Float.floatToRawIntBits(v[i]);
-        }
-        return b;
-    }
 
     @Test
     void committedVectorsCrossProcessesBitForBit() throws Exception {
@@ -55,7 +48,7 @@ class CrossJvmTest {
             assertEquals(2000, g.committedCount());
             assertEquals(2000, g.size());
             for (int i = 0; i < 2000; i++) {
-                assertArrayEquals(bits(TestVectors.vector(seed, i, dim)), bits(g.vector(i)), "vector " + i);
+                assertArrayEquals(TestVectors.bits(TestVectors.vector(seed, i, dim)), TestVectors.bits(g.vector(i)), "vector " + i);
             }
             VerifyReport report = g.verify();
             assertTrue(report.ok(), report.problems().toString());

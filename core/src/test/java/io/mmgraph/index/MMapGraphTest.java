@@ -32,13 +32,6 @@ class MMapGraphTest {
     @TempDir
     Path tmp;
 
-    private static int[] bits(float[] v) {
-        int[] b = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            b[i] = Float.floatToRawIntBits(v[i]);
-        }
-        return b;
-    }
 
     /** Random vectors with the awkward floats mixed in: -0.0, subnormals, the extremes. */
     private static List<float[]> awkwardVectors(Random r, int n, int dim) {
@@ -79,7 +72,7 @@ class MMapGraphTest {
             assertEquals(1500, g.size());
             assertEquals(1500, g.committedCount());
             for (int i = 0; i < vectors.size(); i++) {
-                assertArrayEquals(bits(vectors.get(i)), bits(g.vector(i)), "vector " + i + " before close");
+                assertArrayEquals(TestVectors.bits(vectors.get(i)), TestVectors.bits(g.vector(i)), "vector " + i + " before close");
             }
             // 1500 vectors of 132 bytes, 496 per 64 KiB extent: the vector file grew through 4 extents.
             IndexStats s = g.stats();
@@ -98,7 +91,7 @@ class MMapGraphTest {
                 assertEquals(1500, g.committedCount());
                 assertFalse(g.recoveredFromUncleanShutdown(), "closed cleanly");
                 for (int i = 0; i < vectors.size(); i++) {
-                    assertArrayEquals(bits(vectors.get(i)), bits(g.vector(i)), "vector " + i + " after reopen");
+                    assertArrayEquals(TestVectors.bits(vectors.get(i)), TestVectors.bits(g.vector(i)), "vector " + i + " after reopen");
                 }
                 io.mmgraph.format.VerifyReport report = g.verify();
                 assertTrue(report.ok(), report.problems().toString());
@@ -113,7 +106,7 @@ class MMapGraphTest {
         }
         // A PRIVATE (copy-on-write) reader sees the same bytes.
         try (MMapGraph g = MMapGraph.openReadOnly(dir, MapMode.PRIVATE)) {
-            assertArrayEquals(bits(vectors.get(1499)), bits(g.vector(1499)));
+            assertArrayEquals(TestVectors.bits(vectors.get(1499)), TestVectors.bits(g.vector(1499)));
         }
         assertThrows(IllegalArgumentException.class, () -> MMapGraph.openReadOnly(dir, MapMode.READ_WRITE));
     }
@@ -138,7 +131,7 @@ class MMapGraphTest {
                     if (metric == Metric.COSINE) {
                         Kernels.normalize(expected);
                     }
-                    assertArrayEquals(bits(expected), bits(g.vector(i)), metric + " vector " + i);
+                    assertArrayEquals(TestVectors.bits(expected), TestVectors.bits(g.vector(i)), metric + " vector " + i);
                 }
             }
         }
@@ -183,7 +176,7 @@ class MMapGraphTest {
                 assertEquals(220, reader.committedCount());
                 assertEquals(200, reader.search(TestVectors.vector(seed, 200, dim), 1).getFirst().ordinal());
                 for (int i = 0; i < 220; i++) {
-                    assertArrayEquals(bits(writer.vector(i)), bits(reader.vector(i)));
+                    assertArrayEquals(TestVectors.bits(writer.vector(i)), TestVectors.bits(reader.vector(i)));
                 }
 
                 // Growth over new extents reaches the reader through refresh too.
@@ -195,7 +188,7 @@ class MMapGraphTest {
                 assertTrue(reader.refresh());
                 assertEquals(2000, reader.size());
                 assertTrue(reader.stats().mappedExtents() > extentsBefore);
-                assertArrayEquals(bits(TestVectors.vector(seed, 1999, dim)), bits(reader.vector(1999)));
+                assertArrayEquals(TestVectors.bits(TestVectors.vector(seed, 1999, dim)), TestVectors.bits(reader.vector(1999)));
                 assertTrue(reader.verify().ok());
             }
         }
