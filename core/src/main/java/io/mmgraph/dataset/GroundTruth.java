@@ -22,20 +22,30 @@ public final class GroundTruth {
         int kk = Math.min(k, b.length);
         int[][] out = new int[q.length][];
         IntStream.range(0, q.length).parallel().forEach(qi -> {
-            int[] ids = new int[kk];
-            float[] ds = new float[kk];
-            int size = 0;
-            for (int i = 0; i < b.length; i++) {
-                float d = kernels.distance(metric, q[qi], b[i]);
-                if (size < kk) {
-                    size = insert(ids, ds, size, i, d);
-                } else if (d < ds[kk - 1]) {
-                    insert(ids, ds, kk - 1, i, d);
-                }
-            }
-            out[qi] = ids;
+            out[qi] = new int[kk];
+            nearest(kernels, b, q[qi], metric, out[qi], new float[kk]);
         });
         return out;
+    }
+
+    /**
+     * Brute force for one query: fills {@code ids} (and {@code distances}, of the same length) with the
+     * {@code ids.length} nearest rows of {@code base}, nearest first. Vectors must already be prepared for the metric
+     * (normalized for cosine). Returns how many were found: {@code min(ids.length, base.length)}.
+     */
+    public static int nearest(VectorKernels kernels, float[][] base, float[] query, Metric metric, int[] ids,
+                              float[] distances) {
+        int kk = Math.min(ids.length, base.length);
+        int size = 0;
+        for (int i = 0; i < base.length; i++) {
+            float d = kernels.distance(metric, query, base[i]);
+            if (size < kk) {
+                size = insert(ids, distances, size, i, d);
+            } else if (d < distances[kk - 1]) {
+                insert(ids, distances, kk - 1, i, d);
+            }
+        }
+        return size;
     }
 
     /** Insertion into a sorted prefix of {@code size}; returns the new size. Equal distances keep insertion order. */

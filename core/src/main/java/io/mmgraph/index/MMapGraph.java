@@ -83,7 +83,8 @@ public final class MMapGraph implements AutoCloseable {
     private final boolean recovered;
     private final StoredGraph graph;
     private final GraphBuilder builder;
-    private final ThreadLocal<GraphSearcher> searchers;
+    /** Per-thread search state: reused by every search on that thread, so a search allocates nothing. */
+    private final ThreadLocal<QueryContext> searchers;
     private final ThreadLocal<GraphBuilder.Worker> workers;
     /** The last commit this process wrote or read. */
     private volatile Manifest manifest;
@@ -119,7 +120,7 @@ public final class MMapGraph implements AutoCloseable {
         this.recovered = recovered;
         this.extentsAtCommit = files.mappedExtents();
         this.graph = new StoredGraph(files.lists(), files.vectors(), kernels, metric);
-        this.searchers = ThreadLocal.withInitial(() -> new GraphSearcher(graph));
+        this.searchers = ThreadLocal.withInitial(() -> new QueryContext(graph, dimension));
         if (lock != null) {
             this.builder = new GraphBuilder(graph, graph, manifest.buildBeamWidth(), manifest.alpha(),
                     StoredGraph.signedDistances(metric));
@@ -440,7 +441,7 @@ public final class MMapGraph implements AutoCloseable {
             if (metric.normalizes() && Kernels.normalize(centre) == 0f) {
                 return;
             }
-            GraphSearcher searcher = searchers.get();
+            GraphSearcher searcher = searchers.get().searcher;
             if (searcher.search(graph.query(centre), entryPoint, builder.beamWidth(), visible) > 0) {
                 entryPoint = searcher.resultNodes()[0];
             }
@@ -564,12 +565,8 @@ public final class MMapGraph implements AutoCloseable {
     }
 
     private SearchResult graphSearch(float[] q, SearchOptions options, int n) {
-        int entry = entryPoint;
-        if (entry < 0 || entry >= n) {
-            entry = 0;
-        }
-        GraphSearcher searcher = searchers.get();
-        int found = searcher.search(graph.query(q), entry, options.beamWidth(), n);
+        GraphSearcher searcher = searchers.get().searcher;
+        int found = searcher.search(graph.query(q), entry(n), options.beamWidth(), n);
         int k = Math.min(options.k(), found);
         Neighbor[] out = new Neighbor[k];
         int[] nodes = searcher.resultNodes();
@@ -578,6 +575,61 @@ public final class MMapGraph implements AutoCloseable {
             out[i] = new Neighbor(nodes[i], dists[i]);
         }
         return new SearchResult(List.of(out), searcher.distanceComputations());
+    }
+
+    private int entry(int n) {
+        int entry = entryPoint;
+        return entry < 0 || entry >= n ? 0 : entry;
+    }
+
+    /**
+     * Graph search into the caller's arrays, allocating nothing: the hot path for servers and benchmarks. Writes the
+     * ordinals of the {@code min(k, found)} nearest vectors, nearest first, into {@code ordinals} and, when
+     * {@code distances} is not null, their distances into {@code distances}; returns how many it wrote. The beam
+     * width is {@code max(ef, k)}. Validates the query as {@link #search(float[], SearchOptions)} does.
+     *
+     * @throws IllegalArgumentException when {@code k} or {@code ef} is not positive or an array is shorter than k
+     */
+    public int search(float[] query, int k, int ef, int[] ordinals, float[] distances) throws IOException {
+        if (k < 1 || ef < 1) {
+            throw new IllegalArgumentException("k and ef must be positive: k=" + k + ", ef=" + ef);
+        }
+        if (ordinals.length < k || (distances != null && distances.length < k)) {
+            throw new IllegalArgumentException("result arrays are shorter than k=" + k);
+        }
+        ensureOpen();
+        QueryContext ctx = searchers.get();
+        prepareInto(query, "query", ctx.query);
+        int n = published;
+        if (n == 0) {
+            return 0;
+        }
+        try {
+            int found = Math.min(k, ctx.searcher.search(ctx.scorer, entry(n), Math.max(ef, k), n));
+            System.arraycopy(ctx.searcher.resultNodes(), 0, ordinals, 0, found);
+            if (distances != null) {
+                System.arraycopy(ctx.searcher.resultDistances(), 0, distances, 0, found);
+            }
+            deliverPendingFault(ctx);
+            return found;
+        } catch (InternalError e) {
+            throw fault(e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
+    }
+
+    /** One thread's reusable search state: the prepared query, a scorer bound to it and the beam searcher. */
+    private static final class QueryContext {
+        final float[] query;
+        final io.mmgraph.graph.NodeScorer scorer;
+        final GraphSearcher searcher;
+
+        QueryContext(StoredGraph graph, int dimension) {
+            this.query = new float[dimension];
+            this.scorer = graph.query(query);
+            this.searcher = new GraphSearcher(graph);
+        }
     }
 
     private SearchResult exactSearch(float[] q, int k, int n) {
@@ -801,6 +853,13 @@ public final class MMapGraph implements AutoCloseable {
 
     /** Validates a vector and returns the copy to store or search with (normalized for cosine). */
     private float[] prepare(float[] vector, String what) {
+        float[] copy = new float[dimension];
+        prepareInto(vector, what, copy);
+        return copy;
+    }
+
+    /** Validates {@code vector} and copies it into {@code copy}, normalized where the metric needs it. */
+    private void prepareInto(float[] vector, String what, float[] copy) {
         if (vector == null) {
             throw new InvalidVectorException(what + ": vector is null");
         }
@@ -813,11 +872,10 @@ public final class MMapGraph implements AutoCloseable {
                         + "; vectors must be finite");
             }
         }
-        float[] copy = vector.clone();
+        System.arraycopy(vector, 0, copy, 0, dimension);
         if (metric.normalizes() && Kernels.normalize(copy) == 0f) {
             throw new InvalidVectorException(what + ": a zero vector has no direction under the cosine metric");
         }
-        return copy;
     }
 
     /** A search racing close meets the closed arena's IllegalStateException: report it as a closed index. */

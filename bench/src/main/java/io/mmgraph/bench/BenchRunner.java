@@ -1,0 +1,163 @@
+package io.mmgraph.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.mmgraph.bench.engine.Engines;
+import io.mmgraph.dataset.VectorFiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Runs {@code mmgraph bench}: prepares the data once, runs each engine in a JVM of its own with identical flags
+ * (hnswlib in Python where installed), and writes {@code results.json}, {@code results.csv}, {@code config.json}
+ * and the recall/QPS plots into the output folder. Progress goes to stderr.
+ */
+public final class BenchRunner {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The outcome: the rows of every engine that ran, and a message per engine that failed or was skipped. */
+    public record Outcome(List<ResultRow> rows, Map<String, String> problems) {
+    }
+
+    private BenchRunner() {
+    }
+
+    public static Outcome run(BenchOptions o) throws IOException, InterruptedException {
+        for (String e : o.engines()) {
+            if (!e.equals("hnswlib")) {
+                Engines.create(e); // fail on a misspelt engine before anything long runs
+            }
+        }
+        Path out = o.out().toAbsolutePath();
+        Path work = out.resolve("work");
+        Files.createDirectories(work);
+        log("preparing data ...");
+        BenchDataSets.Prepared data = o.data() == null
+                ? BenchDataSets.synthetic(out.resolve("data"), o.n(), o.dimension(), o.queries(), o.k(),
+                o.metric() == null ? io.mmgraph.vector.Metric.L2 : o.metric(), o.seed())
+                : BenchDataSets.prepare(o.data(), out.resolve("data"), o.k(), o.metric(), o.queries());
+        log(String.format(Locale.ROOT, "data: %,d x %d, %d queries, metric %s (%s)", data.n(), data.dimension(),
+                data.queries(), data.metric(), data.source()));
+        writeConfig(out, o, data);
+
+        List<ResultRow> rows = new ArrayList<>();
+        Map<String, String> problems = new LinkedHashMap<>();
+        for (String engine : o.engines()) {
+            Path indexDir = out.resolve("index").resolve(engine);
+            deleteRecursively(indexDir);
+            RunSpec spec = new RunSpec(engine, data.dir().toString(), data.metric().name(), o.k(), o.threads(),
+                    o.efforts(), o.degree(), o.buildBeamWidth(), o.alpha(), indexDir.toString(), o.passes(),
+                    o.minPassSeconds());
+            Path specFile = work.resolve("spec-" + engine + ".json");
+            JSON.writeValue(specFile.toFile(), spec);
+            log("=== " + engine + " ===");
+            try {
+                if (engine.equals("hnswlib")) {
+                    Optional<String> python = HnswlibRunner.findPython();
+                    if (python.isEmpty()) {
+                        problems.put(engine, "skipped: no python3 with hnswlib and numpy (Debian: apt install python3-hnswlib)");
+                        log("hnswlib " + problems.get(engine));
+                        continue;
+                    }
+                    rows.addAll(HnswlibRunner.run(python.get(), specFile, spec, work,
+                            VectorFiles.readIvecs(data.dir().resolve(BenchDataSets.TRUTH))));
+                } else {
+                    rows.addAll(runJvm(o, specFile, work.resolve("rows-" + engine + ".json"), work));
+                }
+            } catch (IOException e) {
+                problems.put(engine, e.getMessage());
+                log(engine + " failed: " + e.getMessage());
+            } finally {
+                if (!o.keepIndexes()) {
+                    deleteRecursively(indexDir);
+                }
+            }
+            // Written after every engine so that a long run interrupted later still leaves its results.
+            ResultsWriter.write(out, rows);
+        }
+        ResultsWriter.write(out, rows);
+        if (!rows.isEmpty()) {
+            RecallQpsPlot.write(out, rows, data, o);
+        }
+        return new Outcome(rows, problems);
+    }
+
+    /** The command line of an engine's JVM: the same java, the same flags and class path as every other engine. */
+    static List<String> engineCommand(BenchOptions o, Path specFile, Path rowsFile) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(o.jvmOptions());
+        cmd.add("--add-modules=jdk.incubator.vector");
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(EngineRun.class.getName());
+        cmd.add(specFile.toString());
+        cmd.add(rowsFile.toString());
+        return cmd;
+    }
+
+    private static List<ResultRow> runJvm(BenchOptions o, Path specFile, Path rowsFile, Path work)
+            throws IOException, InterruptedException {
+        Files.deleteIfExists(rowsFile);
+        Path stdout = work.resolve(rowsFile.getFileName().toString().replace(".json", ".stdout.log"));
+        Process p = new ProcessBuilder(engineCommand(o, specFile, rowsFile))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectOutput(stdout.toFile()).start();
+        int rc = p.waitFor();
+        if (rc != 0 || !Files.exists(rowsFile)) {
+            throw new IOException("engine JVM exited with code " + rc + " (its stdout: " + stdout + ")");
+        }
+        return List.of(JSON.readValue(rowsFile.toFile(), ResultRow[].class));
+    }
+
+    private static void writeConfig(Path out, BenchOptions o, BenchDataSets.Prepared data) throws IOException {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("options", o);
+        config.put("data", Map.of("source", data.source(), "n", data.n(), "dimension", data.dimension(),
+                "queries", data.queries(), "metric", data.metric().name()));
+        config.put("engineJvm", engineCommand(o, Path.of("SPEC.json"), Path.of("ROWS.json")).subList(0,
+                o.jvmOptions().size() + 3));
+        config.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        config.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        config.put("cpus", Runtime.getRuntime().availableProcessors());
+        config.put("cpuModel", cpuModel());
+        JSON.writeValue(out.resolve("config.json").toFile(), config);
+    }
+
+    private static String cpuModel() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "?";
+        }
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    static void log(String line) {
+        System.err.println(line);
+        System.err.flush();
+    }
+}

@@ -1,0 +1,68 @@
+package io.mmgraph.bench.engine;
+
+import io.mmgraph.index.IndexOptions;
+import io.mmgraph.index.MMapGraph;
+import io.mmgraph.vector.Kernels;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/** mmgraph itself: built with {@link MMapGraph#addAll} in batches, searched on a fresh read-only open. */
+public final class MMGraphEngine implements Engine {
+    /** Batch size of {@code addAll}: the same as {@code mmgraph import}. */
+    private static final int BATCH = 4096;
+    private BuildParams params;
+
+    @Override
+    public String name() {
+        return "mmgraph";
+    }
+
+    @Override
+    public String simdProvider() {
+        return Kernels.get().name();
+    }
+
+    @Override
+    public String describeConfig() {
+        return params == null ? "mmgraph" : "mmgraph R=" + params.degree() + " L=" + params.buildBeamWidth()
+                + " alpha=" + params.alpha() + " (incremental Vamana, mapped vectors and lists)";
+    }
+
+    @Override
+    public void build(BenchData data, BuildParams params, Path dir, int threads) throws IOException {
+        this.params = params;
+        IndexOptions options = IndexOptions.dimension(data.dimension()).withMetric(params.metric())
+                .withMaxDegree(params.degree()).withBuildBeamWidth(params.buildBeamWidth()).withAlpha(params.alpha());
+        try (MMapGraph index = MMapGraph.create(dir, options)) {
+            List<float[]> all = Arrays.asList(data.base());
+            for (int from = 0; from < all.size(); from += BATCH) {
+                index.addAll(all.subList(from, Math.min(all.size(), from + BATCH)), threads);
+            }
+            index.sync();
+        }
+    }
+
+    @Override
+    public SearchIndex open(String variant, Path dir) throws IOException {
+        MMapGraph index = MMapGraph.openReadOnly(dir);
+        return new SearchIndex() {
+            @Override
+            public String effortName() {
+                return "ef";
+            }
+
+            @Override
+            public Session newSession() {
+                return (query, k, effort, out) -> index.search(query, k, effort, out, null);
+            }
+
+            @Override
+            public void close() throws IOException {
+                index.close();
+            }
+        };
+    }
+}
