@@ -34,9 +34,7 @@ public final class BenchRunner {
 
     public static Outcome run(BenchOptions o) throws IOException, InterruptedException {
         for (String e : o.engines()) {
-            if (!e.equals("hnswlib")) {
-                Engines.create(e); // fail on a misspelt engine before anything long runs
-            }
+            Engines.requireKnown(e); // fail on a misspelt engine before anything long runs
         }
         Path out = o.out().toAbsolutePath();
         Path work = out.resolve("work");

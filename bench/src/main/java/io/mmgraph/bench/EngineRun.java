@@ -69,11 +69,11 @@ public final class EngineRun {
                     warmUp(index, data, spec, efforts);
                     for (int effort : efforts.stream().map(e -> Math.max(e, spec.k())).distinct().toList()) {
                         Point p = measure(index, data, spec, effort);
-                        log(tag + String.format(Locale.ROOT, "%s %s=%d recall@%d=%.4f qps=%.0f qps(%d threads)=%.0f p50=%.0fus p99=%.0fus",
+                        log(tag + String.format(Locale.ROOT, "%s %s=%d recall@%d=%.4f qps=%.0f qps(%d threads)=%.0f p50=%.0fus p99=%.0fus visited=%.0f",
                                 variant, index.effortName(), effort, spec.k(), p.recall, p.qps, spec.threads(),
-                                p.qpsThreads, p.p50Micros, p.p99Micros));
+                                p.qpsThreads, p.p50Micros, p.p99Micros, p.visitedPerQuery));
                         rows.add(new ResultRow(variant, index.effortName(), effort, spec.k(), p.recall, p.qps,
-                                p.qpsThreads, spec.threads(), p.p50Micros, p.p99Micros, buildSeconds,
+                                p.qpsThreads, spec.threads(), p.p50Micros, p.p99Micros, p.visitedPerQuery, buildSeconds,
                                 variant.endsWith("-mem") ? 0 : indexBytes, variant.endsWith("-mem") ? 0 : openMillis,
                                 ProcessMemory.heapPeakBytes(), ProcessMemory.rssPeakBytes(), engine.simdProvider(),
                                 data.base().length, data.dimension(), data.queries().length));
@@ -102,7 +102,8 @@ public final class EngineRun {
         } while (System.nanoTime() < until || i < data.queries().length);
     }
 
-    private record Point(double recall, double qps, double qpsThreads, double p50Micros, double p99Micros) {
+    private record Point(double recall, double qps, double qpsThreads, double p50Micros, double p99Micros,
+                         double visitedPerQuery) {
     }
 
     /** Warm-up pass (which also gives recall), then timed single-thread and all-thread passes. */
@@ -112,11 +113,14 @@ public final class EngineRun {
         int k = spec.k();
         Engine.Session session = index.newSession();
         int[][] found = new int[queries.length][k];
+        long visited = 0;
         long w0 = System.nanoTime();
         for (int i = 0; i < queries.length; i++) {
             int n = session.search(queries[i], k, effort, found[i]);
             Arrays.fill(found[i], n, k, -1);
+            visited += session.lastVisited();
         }
+        double visitedPerQuery = visited < 0 ? -1 : (double) visited / queries.length;
         double warmSeconds = (System.nanoTime() - w0) / 1e9;
         double recall = GroundTruth.recall(found, data.truth(), k);
         int reps = (int) Math.max(1, Math.ceil(spec.minPassSeconds() / Math.max(warmSeconds, 1e-9)));
@@ -147,7 +151,7 @@ public final class EngineRun {
         for (int p = 0; p < passes; p++) {
             qpsThreads[p] = threadedPass(index, queries, k, effort, total, spec.threads());
         }
-        return new Point(recall, median(qps), median(qpsThreads), p50, p99);
+        return new Point(recall, median(qps), median(qpsThreads), p50, p99, visitedPerQuery);
     }
 
     private static double threadedPass(Engine.SearchIndex index, float[][] queries, int k, int effort, int total,

@@ -64,7 +64,7 @@ final class HnswlibRunner {
             double recall = GroundTruth.recall(found, truth, spec.k());
             rows.add(new ResultRow("hnswlib", "ef", r.get("param").asInt(), spec.k(), recall, r.get("qps").asDouble(),
                     r.get("qpsThreads").asDouble(), r.get("threads").asInt(), r.get("p50Micros").asDouble(),
-                    r.get("p99Micros").asDouble(), r.get("buildSeconds").asDouble(), r.get("indexBytes").asLong(),
+                    r.get("p99Micros").asDouble(), -1, r.get("buildSeconds").asDouble(), r.get("indexBytes").asLong(),
                     r.get("openMillis").asDouble(), r.get("heapPeakBytes").asLong(), r.get("rssPeakBytes").asLong(),
                     simd, r.get("n").asInt(), r.get("dimension").asInt(), r.get("queries").asInt()));
         }

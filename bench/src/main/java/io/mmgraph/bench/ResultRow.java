@@ -14,6 +14,7 @@ package io.mmgraph.bench;
  * @param threads       searching threads of {@code qpsThreads}, and build threads
  * @param p50Micros     median single-thread latency
  * @param p99Micros     99th percentile single-thread latency
+ * @param visitedPerQuery mean nodes a search computed a distance to, as the engine counts them (-1: not reported)
  * @param buildSeconds  wall time of the build, including persisting it
  * @param indexBytes    bytes of the persisted index
  * @param openMillis    wall time to open the persisted index (0 for an in-memory variant)
@@ -25,20 +26,20 @@ package io.mmgraph.bench;
  * @param queries       queries per pass
  */
 public record ResultRow(String engine, String effortName, int param, int k, double recall, double qps,
-                        double qpsThreads, int threads, double p50Micros, double p99Micros, double buildSeconds,
+                        double qpsThreads, int threads, double p50Micros, double p99Micros, double visitedPerQuery, double buildSeconds,
                         long indexBytes, double openMillis, long heapPeakBytes, long rssPeakBytes, String simd,
                         int n, int dimension, int queries) {
 
     /** The CSV header, in the order of {@link #csv()}. */
     public static String csvHeader() {
-        return "engine,effortName,param,k,recall,qps,qpsThreads,threads,p50Micros,p99Micros,buildSeconds,indexBytes,"
+        return "engine,effortName,param,k,recall,qps,qpsThreads,threads,p50Micros,p99Micros,visitedPerQuery,buildSeconds,indexBytes,"
                 + "openMillis,heapPeakBytes,rssPeakBytes,simd,n,dimension,queries";
     }
 
     public String csv() {
         return String.join(",", quote(engine), quote(effortName), Integer.toString(param), Integer.toString(k),
                 fmt(recall), fmt(qps), fmt(qpsThreads), Integer.toString(threads), fmt(p50Micros), fmt(p99Micros),
-                fmt(buildSeconds), Long.toString(indexBytes), fmt(openMillis), Long.toString(heapPeakBytes),
+                fmt(visitedPerQuery), fmt(buildSeconds), Long.toString(indexBytes), fmt(openMillis), Long.toString(heapPeakBytes),
                 Long.toString(rssPeakBytes), quote(simd), Integer.toString(n), Integer.toString(dimension),
                 Integer.toString(queries));
     }

@@ -47,6 +47,8 @@ class BenchRunnerTest {
         }
         assertTrue(mm.get(0).indexBytes() > 3000L * 16 * 4, "the mapped index holds at least the vectors");
         assertTrue(mm.get(0).heapPeakBytes() > 0);
+        assertTrue(mm.get(0).visitedPerQuery() >= 10 && mm.get(0).visitedPerQuery() < 3000, "mmgraph counts its distances");
+        assertEquals(-1, exact.visitedPerQuery(), "exact does not report visits");
 
         List<String> csv = Files.readAllLines(out.resolve(ResultsWriter.CSV_FILE));
         assertEquals(ResultRow.csvHeader(), csv.get(0));

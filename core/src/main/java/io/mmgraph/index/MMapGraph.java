@@ -619,6 +619,11 @@ public final class MMapGraph implements AutoCloseable {
         }
     }
 
+    /** Distances the calling thread's last {@link #search(float[], int, int, int[], float[])} computed: its cost. */
+    public int lastDistanceComputations() {
+        return searchers.get().searcher.distanceComputations();
+    }
+
     /** One thread's reusable search state: the prepared query, a scorer bound to it and the beam searcher. */
     private static final class QueryContext {
         final float[] query;

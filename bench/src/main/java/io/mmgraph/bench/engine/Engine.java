@@ -64,5 +64,10 @@ public interface Engine {
          * candidate-list size), always ≥ k.
          */
         int search(float[] query, int k, int effort, int[] out) throws IOException;
+
+        /** Nodes the last search computed a distance to (its main cost), or -1 where the engine does not say. */
+        default long lastVisited() {
+            return -1;
+        }
     }
 }

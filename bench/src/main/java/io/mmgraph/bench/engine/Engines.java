@@ -3,12 +3,24 @@ package io.mmgraph.bench.engine;
 import java.util.List;
 import java.util.Locale;
 
-/** The engines {@code mmgraph bench} knows, by name. hnswlib is not here: it runs in Python (see HnswlibRunner). */
+/** The engines {@code mmgraph bench} knows, by name. {@link #create} makes the JVM engines; hnswlib runs in Python (HnswlibRunner). */
 public final class Engines {
-    /** Engines run in a JVM of their own. */
-    public static final List<String> JVM_ENGINES = List.of("mmgraph", "jvector", "lucene", "exact");
 
     private Engines() {
+    }
+
+    /** Engine names {@code --engines} accepts: the JVM engines and hnswlib. */
+    public static final List<String> ALL = List.of("mmgraph", "jvector", "lucene", "exact", "hnswlib");
+
+    /** Checks a name without loading the engine's classes (which would start its SIMD provider in this JVM). */
+    public static void requireKnown(String name) {
+        if (!ALL.contains(name.toLowerCase(Locale.ROOT))) {
+            throw unknown(name);
+        }
+    }
+
+    private static IllegalArgumentException unknown(String name) {
+        return new IllegalArgumentException("unknown engine '" + name + "'; known: " + String.join(", ", ALL));
     }
 
     public static Engine create(String name) {
@@ -17,8 +29,7 @@ public final class Engines {
             case "jvector" -> new JVectorEngine();
             case "lucene" -> new LuceneEngine();
             case "exact" -> new ExactEngine();
-            default -> throw new IllegalArgumentException("unknown engine '" + name + "'; known: "
-                    + String.join(", ", JVM_ENGINES) + ", hnswlib");
+            default -> throw unknown(name);
         };
     }
 }

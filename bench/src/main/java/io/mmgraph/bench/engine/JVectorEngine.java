@@ -136,16 +136,27 @@ public final class JVectorEngine implements Engine {
             // The disk view reads the inline vectors; the heap graph scores against the heap vectors.
             RandomAccessVectorValues vectors = onDisk != null
                     ? (RandomAccessVectorValues) searcher.getView() : heapVectors;
-            return (query, k, effort, out) -> {
-                VectorFloat<?> q = vts.createFloatVector(query);
-                SearchResult r = searcher.search(DefaultSearchScoreProvider.exact(q, similarity, vectors), k, effort,
-                        0f, 0f, Bits.ALL);
-                SearchResult.NodeScore[] nodes = r.getNodes();
-                int n = Math.min(k, nodes.length);
-                for (int i = 0; i < n; i++) {
-                    out[i] = nodes[i].node;
+            return new Session() {
+                private long visited;
+
+                @Override
+                public int search(float[] query, int k, int effort, int[] out) {
+                    VectorFloat<?> q = vts.createFloatVector(query);
+                    SearchResult r = searcher.search(DefaultSearchScoreProvider.exact(q, similarity, vectors), k,
+                            effort, 0f, 0f, Bits.ALL);
+                    visited = r.getVisitedCount();
+                    SearchResult.NodeScore[] nodes = r.getNodes();
+                    int n = Math.min(k, nodes.length);
+                    for (int i = 0; i < n; i++) {
+                        out[i] = nodes[i].node;
+                    }
+                    return n;
                 }
-                return n;
+
+                @Override
+                public long lastVisited() {
+                    return visited;
+                }
             };
         }
 

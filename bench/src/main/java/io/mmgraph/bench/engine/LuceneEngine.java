@@ -189,16 +189,27 @@ public final class LuceneEngine implements Engine {
 
                 @Override
                 public Session newSession() {
-                    return (query, k, effort, out) -> {
-                        TopKnnCollector collector = new TopKnnCollector(effort, Integer.MAX_VALUE);
-                        leaf.searchNearestVectors(FIELD, query, collector, all);
-                        TopDocs top = collector.topDocs();
-                        ScoreDoc[] docs = top.scoreDocs;
-                        int n = Math.min(k, docs.length);
-                        for (int i = 0; i < n; i++) {
-                            out[i] = docToOrdinal[docs[i].doc];
+                    return new Session() {
+                        private long visited;
+
+                        @Override
+                        public int search(float[] query, int k, int effort, int[] out) throws IOException {
+                            TopKnnCollector collector = new TopKnnCollector(effort, Integer.MAX_VALUE);
+                            leaf.searchNearestVectors(FIELD, query, collector, all);
+                            TopDocs top = collector.topDocs();
+                            visited = top.totalHits.value(); // a graph search counts the nodes it visited here
+                            ScoreDoc[] docs = top.scoreDocs;
+                            int n = Math.min(k, docs.length);
+                            for (int i = 0; i < n; i++) {
+                                out[i] = docToOrdinal[docs[i].doc];
+                            }
+                            return n;
                         }
-                        return n;
+
+                        @Override
+                        public long lastVisited() {
+                            return visited;
+                        }
                     };
                 }
 

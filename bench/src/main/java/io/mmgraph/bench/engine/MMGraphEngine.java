@@ -56,7 +56,17 @@ public final class MMGraphEngine implements Engine {
 
             @Override
             public Session newSession() {
-                return (query, k, effort, out) -> index.search(query, k, effort, out, null);
+                return new Session() {
+                    @Override
+                    public int search(float[] query, int k, int effort, int[] out) throws IOException {
+                        return index.search(query, k, effort, out, null);
+                    }
+
+                    @Override
+                    public long lastVisited() {
+                        return index.lastDistanceComputations();
+                    }
+                };
             }
 
             @Override
