@@ -21,6 +21,12 @@ public final class RecallQpsPlot {
     public static final String SINGLE_THREAD_PNG = "recall-qps.png";
     public static final String ALL_THREADS_PNG = "recall-qps-threads.png";
 
+    /** Distinct colours (Okabe-Ito, readable with colour blindness); XChart's default palette repeats a yellow. */
+    private static final java.awt.Color[] PALETTE = {
+            new java.awt.Color(0x0072B2), new java.awt.Color(0xD55E00), new java.awt.Color(0x009E73),
+            new java.awt.Color(0xCC79A7), new java.awt.Color(0xE69F00), new java.awt.Color(0x56B4E9),
+            new java.awt.Color(0x000000), new java.awt.Color(0xF0E442)};
+
     private RecallQpsPlot() {
     }
 
@@ -42,6 +48,7 @@ public final class RecallQpsPlot {
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
         chart.getStyler().setMarkerSize(6);
+        chart.getStyler().setSeriesColors(PALETTE);
         Map<String, List<ResultRow>> byEngine = new LinkedHashMap<>();
         for (ResultRow r : rows) {
             byEngine.computeIfAbsent(r.engine(), e -> new java.util.ArrayList<>()).add(r);

@@ -16,6 +16,7 @@ public final class GraphSearcher {
     private final NodeHeap candidates = new NodeHeap(512, false);
     private final NodeHeap results = new NodeHeap(512, true);
     private final int[] neighbors;
+    private final int[] single = new int[1];
     private int[] resultNodes = new int[128];
     private float[] resultDistances = new float[128];
     private int resultCount;
@@ -34,14 +35,32 @@ public final class GraphSearcher {
      *         {@link #resultDistances()}
      */
     public int search(NodeScorer scorer, int entry, int beamWidth, int limit) {
+        single[0] = entry;
+        return search(scorer, single, 1, beamWidth, limit);
+    }
+
+    /**
+     * As {@link #search(NodeScorer, int, int, int)}, starting from several entries at once (the first
+     * {@code entryCount} of {@code entries}, each below {@code limit}; duplicates are ignored).
+     */
+    public int search(NodeScorer scorer, int[] entries, int entryCount, int beamWidth, int limit) {
         visited.clear();
         candidates.clear();
         results.clear();
-        distanceCount = 1;
-        long start = NodeHeap.pack(scorer.distance(entry), entry);
-        visited.add(entry);
-        candidates.pushPacked(start);
-        results.pushPacked(start);
+        distanceCount = 0;
+        for (int e = 0; e < entryCount; e++) {
+            int entry = entries[e];
+            if (!visited.add(entry)) {
+                continue;
+            }
+            long start = NodeHeap.pack(scorer.distance(entry), entry);
+            distanceCount++;
+            candidates.pushPacked(start);
+            results.pushPacked(start);
+            if (results.size() > beamWidth) {
+                results.pop();
+            }
+        }
         while (candidates.size() > 0) {
             long nearest = candidates.pop();
             if (results.size() >= beamWidth && nearest > results.peek()) {

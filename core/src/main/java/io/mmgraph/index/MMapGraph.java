@@ -85,6 +85,9 @@ public final class MMapGraph implements AutoCloseable {
     private final GraphBuilder builder;
     /** Per-thread search state: reused by every search on that thread, so a search allocates nothing. */
     private final ThreadLocal<QueryContext> searchers;
+    /** Where searches enter the graph (null until the index is big enough); replaced as the index grows. */
+    private volatile EntrySample entrySample;
+    private final Object entrySampleLock = new Object();
     private final ThreadLocal<GraphBuilder.Worker> workers;
     /** The last commit this process wrote or read. */
     private volatile Manifest manifest;
@@ -565,8 +568,10 @@ public final class MMapGraph implements AutoCloseable {
     }
 
     private SearchResult graphSearch(float[] q, SearchOptions options, int n) {
-        GraphSearcher searcher = searchers.get().searcher;
-        int found = searcher.search(graph.query(q), entry(n), options.beamWidth(), n);
+        QueryContext ctx = searchers.get();
+        GraphSearcher searcher = ctx.searcher;
+        int seeds = seeds(ctx, q, n);
+        int found = searcher.search(graph.query(q), ctx.entries, seeds, options.beamWidth(), n);
         int k = Math.min(options.k(), found);
         Neighbor[] out = new Neighbor[k];
         int[] nodes = searcher.resultNodes();
@@ -574,7 +579,43 @@ public final class MMapGraph implements AutoCloseable {
         for (int i = 0; i < k; i++) {
             out[i] = new Neighbor(nodes[i], dists[i]);
         }
-        return new SearchResult(List.of(out), searcher.distanceComputations());
+        return new SearchResult(List.of(out), searcher.distanceComputations() + ctx.sampleDistances);
+    }
+
+    /** Whether searches enter through an {@link EntrySample}; {@code -Dmmgraph.entrySample=false} turns it off. */
+    static final boolean ENTRY_SAMPLE = !"false".equals(System.getProperty("mmgraph.entrySample"));
+
+    /**
+     * Fills {@code ctx.entries} with where a search over {@code n} nodes starts: the sampled nodes nearest the
+     * (prepared) query, then the central entry point. Returns how many entries.
+     */
+    private int seeds(QueryContext ctx, float[] q, int n) {
+        ctx.sampleDistances = 0;
+        EntrySample sample = ENTRY_SAMPLE && n >= EntrySample.MIN_NODES ? entrySample(n) : null;
+        int count = 0;
+        if (sample != null) {
+            count = sample.nearest(kernels, metric, q, ctx.sampleNearest, ctx.sampleScratch);
+            System.arraycopy(ctx.sampleNearest, 0, ctx.entries, 0, count);
+            ctx.sampleDistances = sample.size();
+        }
+        ctx.entries[count++] = entry(n);
+        return count;
+    }
+
+    /** The entry sample for {@code n} visible nodes: built on first use and again whenever the index has doubled. */
+    private EntrySample entrySample(int n) {
+        EntrySample s = entrySample;
+        if (s != null && n < 2L * s.nodes) {
+            return s;
+        }
+        synchronized (entrySampleLock) {
+            s = entrySample;
+            if (s == null || n >= 2L * s.nodes) {
+                s = EntrySample.of(files.vectors(), n);
+                entrySample = s;
+            }
+            return s;
+        }
     }
 
     private int entry(int n) {
@@ -605,7 +646,8 @@ public final class MMapGraph implements AutoCloseable {
             return 0;
         }
         try {
-            int found = Math.min(k, ctx.searcher.search(ctx.scorer, entry(n), Math.max(ef, k), n));
+            int seeds = seeds(ctx, ctx.query, n);
+            int found = Math.min(k, ctx.searcher.search(ctx.scorer, ctx.entries, seeds, Math.max(ef, k), n));
             System.arraycopy(ctx.searcher.resultNodes(), 0, ordinals, 0, found);
             if (distances != null) {
                 System.arraycopy(ctx.searcher.resultDistances(), 0, distances, 0, found);
@@ -619,9 +661,15 @@ public final class MMapGraph implements AutoCloseable {
         }
     }
 
+    /** The mapped files (package-private: for tests of the layers below the facade). */
+    IndexFiles files() {
+        return files;
+    }
+
     /** Distances the calling thread's last {@link #search(float[], int, int, int[], float[])} computed: its cost. */
     public int lastDistanceComputations() {
-        return searchers.get().searcher.distanceComputations();
+        QueryContext ctx = searchers.get();
+        return ctx.searcher.distanceComputations() + ctx.sampleDistances;
     }
 
     /** One thread's reusable search state: the prepared query, a scorer bound to it and the beam searcher. */
@@ -629,6 +677,11 @@ public final class MMapGraph implements AutoCloseable {
         final float[] query;
         final io.mmgraph.graph.NodeScorer scorer;
         final GraphSearcher searcher;
+        final int[] entries = new int[EntrySample.SEEDS + 1];
+        final int[] sampleNearest = new int[EntrySample.SEEDS];
+        final float[] sampleScratch = new float[EntrySample.SEEDS];
+        /** Heap distances the last search computed to choose its entries. */
+        int sampleDistances;
 
         QueryContext(StoredGraph graph, int dimension) {
             this.query = new float[dimension];

@@ -57,6 +57,25 @@ class GraphSearcherTest {
     }
 
     /**
+     * Several entries: the search starts from all of them (each scored once, duplicates ignored), so an entry near
+     * the query saves the walk, and a beam narrower than the entry count keeps only the nearest.
+     */
+    @Test
+    void severalEntriesAreAllScoredOnceAndTheNearestKept() {
+        InMemoryGraph g = graph(line(0, 2, 4, 6, 8), 2, new int[][] {{1}, {0, 2}, {1, 3}, {2, 4}, {3}});
+        NodeScorer q = g.query(new float[] {9});
+        GraphSearcher s = new GraphSearcher(g);
+        // From 0 and 4: node 4 is already nearest; besides the two entries only 3 and then 2 are scored.
+        expect(s, s.search(q, new int[] {0, 4}, 2, 2, 5), new int[] {4, 3}, new float[] {1, 9}, 4);
+        // Duplicate entries count once.
+        expect(s, s.search(q, new int[] {4, 4, 4}, 3, 1, 5), new int[] {4}, new float[] {1}, 2);
+        // Only the first entryCount entries are used: 0 alone walks the whole path.
+        expect(s, s.search(q, new int[] {0, 4}, 1, 2, 5), new int[] {4, 3}, new float[] {1, 9}, 5);
+        // Beam 1 with three entries keeps the nearest entry, then walks on from it.
+        expect(s, s.search(q, new int[] {0, 1, 3}, 3, 1, 5), new int[] {4}, new float[] {1}, 5);
+    }
+
+    /**
      * 0 — 1 — 2 — 3 at x = 1, 3, 5, 0 and the query at 0: the true nearest (3) lies behind node 2, which is
      * farther than what a narrow beam already holds. The stop rule ("the nearest unexpanded candidate is farther
      * than the L-th found") leaves it unfound for L ≤ 2 and finds it for L = 3.

@@ -51,7 +51,8 @@ class ArraySearchTest {
                 assertEquals(expected.size(), index.search(query, 10, ef, ords, dists));
                 for (int i = 0; i < expected.size(); i++) {
                     assertEquals(expected.get(i).ordinal(), ords[i]);
-                    assertEquals(expected.get(i).distance(), dists[i]);
+                    // The same kernel, but interpreted and compiled SIMD reductions may round the last bit apart.
+                    assertEquals(expected.get(i).distance(), dists[i], 4 * Math.ulp(expected.get(i).distance()));
                 }
                 assertEquals(List.of(before[0], before[DIM - 1]), List.of(query[0], query[DIM - 1]),
                         "the caller's query is not normalized in place");
