@@ -58,7 +58,7 @@ final class HnswlibRunner {
             throw new IOException("hnswlib run failed with exit code " + p.exitValue());
         }
         List<ResultRow> rows = new ArrayList<>();
-        String simd = "hnswlib " + version(python) + " (Debian python3-hnswlib)";
+        String simd = "hnswlib " + debianVersion() + " (Debian python3-hnswlib)";
         for (JsonNode r : JSON.readTree(out.toFile())) {
             int[][] found = VectorFiles.readIvecs(Path.of(r.get("idsFile").asText()));
             double recall = GroundTruth.recall(found, truth, spec.k());
@@ -71,7 +71,7 @@ final class HnswlibRunner {
         return rows;
     }
 
-    private static String version(String python) {
+    private static String debianVersion() {
         try {
             Process p = new ProcessBuilder("dpkg-query", "-W", "-f=${Version}", "python3-hnswlib")
                     .redirectErrorStream(true).start();

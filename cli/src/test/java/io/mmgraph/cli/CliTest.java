@@ -146,6 +146,20 @@ class CliTest {
     }
 
     @Test
+    void benchRefusesContradictoryDataOptionsBeforeRunningAnything() {
+        Path out = tmp.resolve("bench");
+        Result neither = run("bench", "--out", out.toString());
+        assertEquals(2, neither.exit());
+        assertTrue(neither.err().contains("--data or both --n and --dim"), neither.err());
+        Result both = run("bench", "--data", tmp.toString(), "--n", "10", "--dim", "4", "--out", out.toString());
+        assertEquals(2, both.exit());
+        Result badEngine = run("bench", "--n", "100", "--dim", "4", "--engines", "mmgraph,faiss", "--out", out.toString());
+        assertEquals(1, badEngine.exit());
+        assertTrue(badEngine.err().contains("unknown engine 'faiss'"), badEngine.err());
+        assertTrue(Files.notExists(out.resolve("data")), "nothing generated");
+    }
+
+    @Test
     void badInputFilesGetNamedErrorsAndChangeNothing() throws IOException {
         Path index = tmp.resolve("index");
         Path wrongMagic = tmp.resolve("bad.fvecs");
