@@ -2,6 +2,7 @@ package io.mmgraph.bench;
 
 import io.mmgraph.dataset.VectorFiles;
 import io.mmgraph.index.MMapGraph;
+import io.mmgraph.store.AccessHint;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -12,7 +13,8 @@ import java.util.Locale;
  * time and prints the median QPS of one-second blocks. Run alternately with different {@code -D} flags (A, B, A, B)
  * to compare variants on a shared, noisy machine; the blocks' spread shows the noise.
  *
- * <p>Usage: {@code SearchLoop INDEX_DIR QUERIES.fvecs EF SECONDS [K]}
+ * <p>Usage: {@code SearchLoop INDEX_DIR QUERIES.fvecs EF SECONDS [K]}; {@code -Dsearchloop.advise=RANDOM} (any
+ * {@link AccessHint}) applies that madvise policy to the index first.
  */
 public final class SearchLoop {
     private SearchLoop() {
@@ -28,6 +30,10 @@ public final class SearchLoop {
         int seconds = Integer.parseInt(args[3]);
         int k = args.length > 4 ? Integer.parseInt(args[4]) : 10;
         try (MMapGraph index = MMapGraph.openReadOnly(Path.of(args[0]))) {
+            String advise = System.getProperty("searchloop.advise");
+            if (advise != null) { // e.g. RANDOM: compare madvise policies on the same index
+                System.err.println("advise " + advise + ": " + index.advise(AccessHint.valueOf(advise)));
+            }
             int[] out = new int[k];
             for (int warm = 0; warm < 3; warm++) {
                 for (float[] q : queries) {
