@@ -551,13 +551,15 @@ public final class MMapGraph implements AutoCloseable {
      */
     public SearchResult search(float[] query, SearchOptions options) throws IOException {
         ensureOpen();
-        float[] q = prepare(query, "query");
+        QueryContext ctx = searchers.get();
+        prepareInto(query, "query", ctx.query);
         int n = published;
         if (n == 0) {
             return new SearchResult(List.of(), 0);
         }
         try {
-            SearchResult result = options.exact() ? exactSearch(q, options.k(), n) : graphSearch(q, options, n);
+            SearchResult result = options.exact() ? exactSearch(ctx.query, options.k(), n)
+                    : graphSearch(ctx, options, n);
             deliverPendingFault(result);
             return result;
         } catch (InternalError e) {
@@ -567,12 +569,9 @@ public final class MMapGraph implements AutoCloseable {
         }
     }
 
-    private SearchResult graphSearch(float[] q, SearchOptions options, int n) {
-        QueryContext ctx = searchers.get();
+    private SearchResult graphSearch(QueryContext ctx, SearchOptions options, int n) {
         GraphSearcher searcher = ctx.searcher;
-        int seeds = seeds(ctx, q, n);
-        int found = searcher.search(graph.query(q), ctx.entries, seeds, options.beamWidth(), n);
-        int k = Math.min(options.k(), found);
+        int k = Math.min(options.k(), beamSearch(ctx, options.beamWidth(), n));
         Neighbor[] out = new Neighbor[k];
         int[] nodes = searcher.resultNodes();
         float[] dists = searcher.resultDistances();
@@ -580,6 +579,12 @@ public final class MMapGraph implements AutoCloseable {
             out[i] = new Neighbor(nodes[i], dists[i]);
         }
         return new SearchResult(List.of(out), searcher.distanceComputations() + ctx.sampleDistances);
+    }
+
+    /** Beam search from the seeds for the query prepared in {@code ctx}; returns how many nodes it found. */
+    private int beamSearch(QueryContext ctx, int beamWidth, int n) {
+        int seeds = seeds(ctx, ctx.query, n);
+        return ctx.searcher.search(ctx.scorer, ctx.entries, seeds, beamWidth, n);
     }
 
     /** Whether searches enter through an {@link EntrySample}; {@code -Dmmgraph.entrySample=false} turns it off. */
@@ -646,8 +651,7 @@ public final class MMapGraph implements AutoCloseable {
             return 0;
         }
         try {
-            int seeds = seeds(ctx, ctx.query, n);
-            int found = Math.min(k, ctx.searcher.search(ctx.scorer, ctx.entries, seeds, Math.max(ef, k), n));
+            int found = Math.min(k, beamSearch(ctx, Math.max(ef, k), n));
             System.arraycopy(ctx.searcher.resultNodes(), 0, ordinals, 0, found);
             if (distances != null) {
                 System.arraycopy(ctx.searcher.resultDistances(), 0, distances, 0, found);
