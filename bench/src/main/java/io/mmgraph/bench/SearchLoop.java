@@ -14,7 +14,9 @@ import java.util.Locale;
  * to compare variants on a shared, noisy machine; the blocks' spread shows the noise.
  *
  * <p>Usage: {@code SearchLoop INDEX_DIR QUERIES.fvecs EF SECONDS [K]}; {@code -Dsearchloop.advise=RANDOM} (any
- * {@link AccessHint}) applies that madvise policy to the index first.
+ * {@link AccessHint}) applies that madvise policy to the index first; {@code -Dsearchloop.buildFirst=N} builds a
+ * throw-away index of N random vectors in this JVM first, as an application that inserts and searches does (the
+ * build leaves its own type profile in the shared search code).
  */
 public final class SearchLoop {
     private SearchLoop() {
@@ -29,6 +31,10 @@ public final class SearchLoop {
         int ef = Integer.parseInt(args[2]);
         int seconds = Integer.parseInt(args[3]);
         int k = args.length > 4 ? Integer.parseInt(args[4]) : 10;
+        int buildFirst = Integer.getInteger("searchloop.buildFirst", 0);
+        if (buildFirst > 0) {
+            buildThrowAway(buildFirst, queries[0].length);
+        }
         try (MMapGraph index = MMapGraph.openReadOnly(Path.of(args[0]))) {
             String advise = System.getProperty("searchloop.advise");
             if (advise != null) { // e.g. RANDOM: compare madvise policies on the same index
@@ -65,6 +71,25 @@ public final class SearchLoop {
             System.out.printf(Locale.ROOT, "ef=%d median %.0f QPS (min %.0f, max %.0f over %d blocks), %.0f distances/query%n",
                     ef, sorted[sorted.length / 2], sorted[0], sorted[sorted.length - 1], seconds,
                     (double) distances / searches);
+        }
+    }
+
+    private static void buildThrowAway(int n, int dimension) throws java.io.IOException {
+        Path dir = java.nio.file.Files.createTempDirectory("searchloop-build");
+        try {
+            try (MMapGraph scratch = MMapGraph.create(dir, io.mmgraph.index.IndexOptions.dimension(dimension))) {
+                scratch.addAll(java.util.Arrays.asList(new io.mmgraph.dataset.SyntheticData(dimension, 100, 7).bases(n)));
+                float[] q = scratch.vector(0);
+                for (int i = 0; i < 2000; i++) {
+                    scratch.search(q, 10);
+                }
+            }
+        } finally {
+            try (var paths = java.nio.file.Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.delete(p);
+                }
+            }
         }
     }
 }

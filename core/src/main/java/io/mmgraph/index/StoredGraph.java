@@ -8,7 +8,6 @@ import io.mmgraph.graph.PairScorer;
 import io.mmgraph.vector.Metric;
 import io.mmgraph.vector.VectorKernels;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
@@ -59,36 +58,40 @@ final class StoredGraph implements NeighborView, PairScorer {
                 vectors.offsetOf(b), dimension);
     }
 
+    /**
+     * A scorer from a copy of {@code from}'s vector on the heap. Construction and queries thus share one scorer class
+     * and one kernel: a process that inserts and searches keeps a monomorphic search loop, where a second scorer type
+     * cost queries 22% after a build (docs/benchmarks.md, "The build's type profile").
+     */
     @Override
     public NodeScorer from(int from) {
-        MemorySegment seg = vectors.segmentOf(from);
-        long off = vectors.offsetOf(from);
-        return new NodeScorer() {
-            @Override
-            public float distance(int node) {
-                return kernels.distance(metric, seg, off, vectors.segmentOf(node), vectors.offsetOf(node), dimension);
-            }
-
-            @Override
-            public void prefetch(int node) {
-                touch(node);
-            }
-        };
+        float[] copy = new float[dimension];
+        vectors.read(from, copy);
+        return new QueryScorer(copy);
     }
 
     /** A scorer from a (prepared: normalized for cosine) query. */
     NodeScorer query(float[] q) {
-        return new NodeScorer() {
-            @Override
-            public float distance(int node) {
-                return kernels.distance(metric, q, vectors.segmentOf(node), vectors.offsetOf(node));
-            }
+        return new QueryScorer(q);
+    }
 
-            @Override
-            public void prefetch(int node) {
-                touch(node);
-            }
-        };
+    /** The one scorer class: distances from a heap vector to stored vectors. */
+    private final class QueryScorer implements NodeScorer {
+        private final float[] q;
+
+        QueryScorer(float[] q) {
+            this.q = q;
+        }
+
+        @Override
+        public float distance(int node) {
+            return kernels.distance(metric, q, vectors.segmentOf(node), vectors.offsetOf(node));
+        }
+
+        @Override
+        public void prefetch(int node) {
+            touch(node);
+        }
     }
 
     /** Sink for prefetching loads, so the JIT cannot drop them. */
