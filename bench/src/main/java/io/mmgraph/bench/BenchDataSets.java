@@ -173,6 +173,12 @@ public final class BenchDataSets {
     }
 
     /** Reads a prepared folder (in an engine's JVM). */
+    /** The queries and truth of a prepared folder, without the base vectors (for a JVM that only searches). */
+    public static BenchData loadQueries(Path dir, Metric metric) throws IOException {
+        return new BenchData(null, VectorFiles.readAll(dir.resolve(QUERY)), VectorFiles.readIvecs(dir.resolve(TRUTH)),
+                metric);
+    }
+
     public static BenchData loadPrepared(Path dir, Metric metric) throws IOException {
         return new BenchData(VectorFiles.readAll(dir.resolve(BASE)), VectorFiles.readAll(dir.resolve(QUERY)),
                 VectorFiles.readIvecs(dir.resolve(TRUTH)), metric);

@@ -18,7 +18,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Runs {@code mmgraph bench}: prepares the data once, runs each engine in a JVM of its own with identical flags
+ * Runs {@code mmgraph bench}: prepares the data once, runs each engine in JVMs of its own with identical flags — one
+ * that builds (and searches in-memory variants), then a fresh one that opens and searches the persisted index —
  * (hnswlib in Python where installed), and writes {@code results.json}, {@code results.csv}, {@code config.json}
  * and the recall/QPS plots into the output folder. Progress goes to stderr.
  */
@@ -53,9 +54,11 @@ public final class BenchRunner {
         for (String engine : o.engines()) {
             Path indexDir = out.resolve("index").resolve(engine);
             deleteRecursively(indexDir);
+            Path buildInfo = work.resolve("build-" + engine + ".json");
+            Files.deleteIfExists(buildInfo);
             RunSpec spec = new RunSpec(engine, data.dir().toString(), data.metric().name(), o.k(), o.threads(),
                     o.efforts(), o.degree(), o.buildBeamWidth(), o.alpha(), indexDir.toString(), o.passes(),
-                    o.minPassSeconds());
+                    o.minPassSeconds(), RunSpec.BUILD, buildInfo.toString());
             Path specFile = work.resolve("spec-" + engine + ".json");
             JSON.writeValue(specFile.toFile(), spec);
             log("=== " + engine + " ===");
@@ -71,6 +74,9 @@ public final class BenchRunner {
                             VectorFiles.readIvecs(data.dir().resolve(BenchDataSets.TRUTH))));
                 } else {
                     rows.addAll(runJvm(o, specFile, work.resolve("rows-" + engine + ".json"), work));
+                    Path searchSpec = work.resolve("spec-" + engine + "-search.json");
+                    JSON.writeValue(searchSpec.toFile(), spec.withPhase(RunSpec.SEARCH));
+                    rows.addAll(runJvm(o, searchSpec, work.resolve("rows-" + engine + "-search.json"), work));
                 }
             } catch (IOException e) {
                 problems.put(engine, e.getMessage());

@@ -18,8 +18,9 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The main class of one engine's JVM: loads the data, builds, opens each variant and sweeps its effort parameter,
- * writing {@link ResultRow}s as JSON. Every engine is timed and scored by this same code.
+ * The main class of an engine's JVMs, writing {@link ResultRow}s as JSON. Every engine is timed and scored by this
+ * same code. The {@code build} phase loads the data, builds and sweeps the in-memory variants; the {@code search}
+ * phase, in a fresh JVM, opens the persisted variants and sweeps them (see {@link RunSpec#phase()}).
  *
  * <p>Usage: {@code EngineRun SPEC.json OUT.json}. Progress goes to stderr.
  */
@@ -40,6 +41,15 @@ public final class EngineRun {
     }
 
     static List<ResultRow> run(RunSpec spec) throws IOException, InterruptedException {
+        return switch (spec.phase()) {
+            case RunSpec.BUILD -> buildPhase(spec);
+            case RunSpec.SEARCH -> searchPhase(spec);
+            default -> throw new IllegalArgumentException("unknown phase " + spec.phase());
+        };
+    }
+
+    /** Builds, writes the {@link BuildInfo} and measures the variants that only this JVM can search. */
+    private static List<ResultRow> buildPhase(RunSpec spec) throws IOException, InterruptedException {
         Metric metric = Metric.parse(spec.metric());
         BenchData data = BenchDataSets.loadPrepared(Path.of(spec.dataDir()), metric);
         Engine engine = Engines.create(spec.engine());
@@ -47,41 +57,73 @@ public final class EngineRun {
         log(tag + "SIMD: " + engine.simdProvider());
         Path indexDir = Path.of(spec.indexDir());
         Files.createDirectories(indexDir);
-        BuildParams params = new BuildParams(metric, spec.degree(), spec.buildBeamWidth(), spec.alpha());
         log(tag + "building over " + data.base().length + " x " + data.dimension() + " with " + spec.threads()
                 + " threads ...");
         long t0 = System.nanoTime();
-        engine.build(data, params, indexDir, spec.threads());
+        engine.build(data, params(spec, metric), indexDir, spec.threads());
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
         long indexBytes = engine.indexBytes(indexDir);
         log(tag + String.format(Locale.ROOT, "built in %.1f s, index %,d bytes; %s", buildSeconds, indexBytes,
                 engine.describeConfig()));
+        BuildInfo built = new BuildInfo(buildSeconds, indexBytes, ProcessMemory.heapPeakBytes(),
+                ProcessMemory.rssPeakBytes(), engine.describeConfig(), data.base().length);
+        JSON.writeValue(Path.of(spec.buildInfo()).toFile(), built);
         System.gc();
-
-        List<ResultRow> rows = new ArrayList<>();
         try {
-            for (String variant : engine.variants()) {
-                long o0 = System.nanoTime();
-                try (Engine.SearchIndex index = engine.open(variant, indexDir)) {
-                    double openMillis = (System.nanoTime() - o0) / 1e6;
-                    log(tag + String.format(Locale.ROOT, "%s opened in %.1f ms", variant, openMillis));
-                    List<Integer> efforts = spec.engine().equals("exact") ? List.of(spec.k()) : spec.efforts();
-                    warmUp(index, data, spec, efforts);
-                    for (int effort : efforts.stream().map(e -> Math.max(e, spec.k())).distinct().toList()) {
-                        Point p = measure(index, data, spec, effort);
-                        log(tag + String.format(Locale.ROOT, "%s %s=%d recall@%d=%.4f qps=%.0f qps(%d threads)=%.0f p50=%.0fus p99=%.0fus visited=%.0f",
-                                variant, index.effortName(), effort, spec.k(), p.recall, p.qps, spec.threads(),
-                                p.qpsThreads, p.p50Micros, p.p99Micros, p.visitedPerQuery));
-                        rows.add(new ResultRow(variant, index.effortName(), effort, spec.k(), p.recall, p.qps,
-                                p.qpsThreads, spec.threads(), p.p50Micros, p.p99Micros, p.visitedPerQuery, buildSeconds,
-                                variant.endsWith("-mem") ? 0 : indexBytes, variant.endsWith("-mem") ? 0 : openMillis,
-                                ProcessMemory.heapPeakBytes(), ProcessMemory.rssPeakBytes(), engine.simdProvider(),
-                                data.base().length, data.dimension(), data.queries().length));
-                    }
-                }
-            }
+            return measureVariants(engine, spec, data, built, false);
         } finally {
             engine.close();
+        }
+    }
+
+    /** Opens the persisted variants of the build in this fresh JVM and measures them. */
+    private static List<ResultRow> searchPhase(RunSpec spec) throws IOException, InterruptedException {
+        Metric metric = Metric.parse(spec.metric());
+        BenchData data = BenchDataSets.loadQueries(Path.of(spec.dataDir()), metric);
+        BuildInfo built = JSON.readValue(Path.of(spec.buildInfo()).toFile(), BuildInfo.class);
+        Engine engine = Engines.create(spec.engine());
+        try {
+            return measureVariants(engine, spec, data, built, true);
+        } finally {
+            engine.close();
+        }
+    }
+
+    private static BuildParams params(RunSpec spec, Metric metric) {
+        return new BuildParams(metric, spec.degree(), spec.buildBeamWidth(), spec.alpha());
+    }
+
+    /** Opens and sweeps each variant whose {@link Engine#persisted} equals {@code persisted}. */
+    private static List<ResultRow> measureVariants(Engine engine, RunSpec spec, BenchData data, BuildInfo built,
+                                                   boolean persisted) throws IOException, InterruptedException {
+        String tag = "[" + spec.engine() + "] ";
+        Path indexDir = Path.of(spec.indexDir());
+        BuildParams params = params(spec, data.metric());
+        List<ResultRow> rows = new ArrayList<>();
+        for (String variant : engine.variants()) {
+            if (engine.persisted(variant) != persisted) {
+                continue;
+            }
+            long o0 = System.nanoTime();
+            try (Engine.SearchIndex index = engine.open(variant, indexDir, params)) {
+                double openMillis = (System.nanoTime() - o0) / 1e6;
+                log(tag + String.format(Locale.ROOT, "%s opened in %.1f ms%s", variant, openMillis,
+                        persisted ? " in a fresh JVM" : " in the build's JVM"));
+                List<Integer> efforts = spec.engine().equals("exact") ? List.of(spec.k()) : spec.efforts();
+                warmUp(index, data, spec, efforts);
+                for (int effort : efforts.stream().map(e -> Math.max(e, spec.k())).distinct().toList()) {
+                    Point p = measure(index, data, spec, effort);
+                    log(tag + String.format(Locale.ROOT, "%s %s=%d recall@%d=%.4f qps=%.0f qps(%d threads)=%.0f p50=%.0fus p99=%.0fus visited=%.0f",
+                            variant, index.effortName(), effort, spec.k(), p.recall, p.qps, spec.threads(),
+                            p.qpsThreads, p.p50Micros, p.p99Micros, p.visitedPerQuery));
+                    rows.add(new ResultRow(variant, index.effortName(), effort, spec.k(), p.recall, p.qps,
+                            p.qpsThreads, spec.threads(), p.p50Micros, p.p99Micros, p.visitedPerQuery,
+                            built.buildSeconds(), persisted ? built.indexBytes() : 0, persisted ? openMillis : 0,
+                            ProcessMemory.heapPeakBytes(), ProcessMemory.rssPeakBytes(), built.heapPeakBytes(),
+                            built.rssPeakBytes(), engine.simdProvider(), built.n(), data.dimension(),
+                            data.queries().length));
+                }
+            }
         }
         return rows;
     }

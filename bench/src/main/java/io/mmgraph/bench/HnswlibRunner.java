@@ -66,7 +66,7 @@ final class HnswlibRunner {
                     r.get("qpsThreads").asDouble(), r.get("threads").asInt(), r.get("p50Micros").asDouble(),
                     r.get("p99Micros").asDouble(), -1, r.get("buildSeconds").asDouble(), r.get("indexBytes").asLong(),
                     r.get("openMillis").asDouble(), r.get("heapPeakBytes").asLong(), r.get("rssPeakBytes").asLong(),
-                    simd, r.get("n").asInt(), r.get("dimension").asInt(), r.get("queries").asInt()));
+                    r.get("heapPeakBytes").asLong(), r.get("rssPeakBytes").asLong(), simd, r.get("n").asInt(), r.get("dimension").asInt(), r.get("queries").asInt()));
         }
         return rows;
     }

@@ -18,8 +18,11 @@ package io.mmgraph.bench;
  * @param buildSeconds  wall time of the build, including persisting it
  * @param indexBytes    bytes of the persisted index
  * @param openMillis    wall time to open the persisted index (0 for an in-memory variant)
- * @param heapPeakBytes peak heap use of the engine's JVM (includes the base vectors every engine holds)
- * @param rssPeakBytes  peak resident set of the engine's process (VmHWM; includes mapped file pages touched)
+ * @param heapPeakBytes peak heap use of the JVM that searched (a persisted variant's JVM holds only the queries and
+ *                      truth besides the engine; an in-memory variant's is the build's JVM)
+ * @param rssPeakBytes  peak resident set of the process that searched (VmHWM; includes mapped file pages touched)
+ * @param buildHeapPeakBytes peak heap use of the build's JVM (includes the base vectors every engine is given)
+ * @param buildRssPeakBytes  peak resident set of the build's process
  * @param simd          the SIMD provider the engine reported
  * @param n             base vectors
  * @param dimension     dimension
@@ -27,20 +30,22 @@ package io.mmgraph.bench;
  */
 public record ResultRow(String engine, String effortName, int param, int k, double recall, double qps,
                         double qpsThreads, int threads, double p50Micros, double p99Micros, double visitedPerQuery, double buildSeconds,
-                        long indexBytes, double openMillis, long heapPeakBytes, long rssPeakBytes, String simd,
+                        long indexBytes, double openMillis, long heapPeakBytes, long rssPeakBytes,
+                        long buildHeapPeakBytes, long buildRssPeakBytes, String simd,
                         int n, int dimension, int queries) {
 
     /** The CSV header, in the order of {@link #csv()}. */
     public static String csvHeader() {
         return "engine,effortName,param,k,recall,qps,qpsThreads,threads,p50Micros,p99Micros,visitedPerQuery,buildSeconds,indexBytes,"
-                + "openMillis,heapPeakBytes,rssPeakBytes,simd,n,dimension,queries";
+                + "openMillis,heapPeakBytes,rssPeakBytes,buildHeapPeakBytes,buildRssPeakBytes,simd,n,dimension,queries";
     }
 
     public String csv() {
         return String.join(",", quote(engine), quote(effortName), Integer.toString(param), Integer.toString(k),
                 fmt(recall), fmt(qps), fmt(qpsThreads), Integer.toString(threads), fmt(p50Micros), fmt(p99Micros),
                 fmt(visitedPerQuery), fmt(buildSeconds), Long.toString(indexBytes), fmt(openMillis), Long.toString(heapPeakBytes),
-                Long.toString(rssPeakBytes), quote(simd), Integer.toString(n), Integer.toString(dimension),
+                Long.toString(rssPeakBytes), Long.toString(buildHeapPeakBytes), Long.toString(buildRssPeakBytes),
+                quote(simd), Integer.toString(n), Integer.toString(dimension),
                 Integer.toString(queries));
     }
 

@@ -49,6 +49,15 @@ class BenchRunnerTest {
         assertTrue(mm.get(0).heapPeakBytes() > 0);
         assertTrue(mm.get(0).visitedPerQuery() >= 10 && mm.get(0).visitedPerQuery() < 3000, "mmgraph counts its distances");
         assertEquals(-1, exact.visitedPerQuery(), "exact does not report visits");
+        assertTrue(mm.get(0).buildRssPeakBytes() > 0 && mm.get(0).buildHeapPeakBytes() > 0, "the build's peaks are kept");
+
+        // The persisted index is searched by a second, fresh JVM; the in-memory exact scan by the build's JVM.
+        Path work = out.resolve("work");
+        assertTrue(Files.readString(work.resolve("rows-mmgraph.json")).replaceAll("\\s", "").equals("[]"),
+                "the build JVM searched no persisted variant");
+        assertTrue(Files.readString(work.resolve("rows-mmgraph-search.json")).contains("\"mmgraph\""));
+        assertTrue(Files.readString(work.resolve("rows-exact.json")).contains("\"exact\""));
+        assertTrue(Files.readString(work.resolve("build-mmgraph.json")).contains("buildSeconds"));
 
         List<String> csv = Files.readAllLines(out.resolve(ResultsWriter.CSV_FILE));
         assertEquals(ResultRow.csvHeader(), csv.get(0));

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SummaryTest {
     private static ResultRow row(String engine, int param, double recall, double qps) {
-        return new ResultRow(engine, "ef", param, 10, recall, qps, 2 * qps, 2, 100, 200, -1, 10, 1000, 1, 1, 1, "x",
+        return new ResultRow(engine, "ef", param, 10, recall, qps, 2 * qps, 2, 100, 200, -1, 10, 1000, 1, 1, 1, 1, 1, "x",
                 1000, 8, 10);
     }
 

@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One search engine under test. The harness runs each engine in a JVM of its own: {@link #build} once, then for each
- * of {@link #variants()} it {@link #open opens} the built index (timed) and sweeps the search-effort parameter.
+ * One search engine under test. The harness runs each engine in a JVM of its own: {@link #build} once and, for each
+ * of {@link #variants()}, {@link #open opens} the built index (timed) and sweeps the search-effort parameter. A
+ * {@link #persisted persisted} variant is opened and searched in a second, fresh JVM, as a server would open an
+ * index built elsewhere: the build then leaves neither its heap nor its JIT profile to the searches.
  *
  * <p>Engines are configured comparably through {@link BuildParams}: the same layer-0 degree and build beam.
  * Implementations hold no benchmark logic: timing, recall and QPS are the harness's job, so every engine is measured
@@ -33,8 +35,20 @@ public interface Engine {
         return List.of(name());
     }
 
-    /** Opens variant {@code variant} of the index built in {@code dir}. The harness times this call. */
-    SearchIndex open(String variant, Path dir) throws IOException;
+    /**
+     * Whether {@code variant} searches only what {@link #build} persisted, so that a fresh instance of this engine
+     * (one that never built) can {@link #open} it. False for in-memory variants, which are searched in the build's
+     * JVM.
+     */
+    default boolean persisted(String variant) {
+        return true;
+    }
+
+    /**
+     * Opens variant {@code variant} of the index built in {@code dir} with {@code params}. The harness times this
+     * call. For a {@link #persisted} variant this instance may not be the one that built.
+     */
+    SearchIndex open(String variant, Path dir, BuildParams params) throws IOException;
 
     /** Bytes of the persisted index under {@code dir}; by default the size of every file in it. */
     default long indexBytes(Path dir) throws IOException {

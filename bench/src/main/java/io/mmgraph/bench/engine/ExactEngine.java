@@ -46,7 +46,12 @@ public final class ExactEngine implements Engine {
     }
 
     @Override
-    public SearchIndex open(String variant, Path dir) {
+    public boolean persisted(String variant) {
+        return false; // scans the build's heap copy
+    }
+
+    @Override
+    public SearchIndex open(String variant, Path dir, BuildParams params) {
         VectorKernels kernels = Kernels.get();
         return new SearchIndex() {
             @Override

@@ -93,8 +93,17 @@ public final class JVectorEngine implements Engine {
     }
 
     @Override
-    public SearchIndex open(String variant, Path dir) throws IOException {
+    public boolean persisted(String variant) {
+        return !variant.equals("jvector-mem");
+    }
+
+    @Override
+    public SearchIndex open(String variant, Path dir, BuildParams params) throws IOException {
+        this.similarity = similarity(params.metric());
         if (variant.equals("jvector-mem")) {
+            if (heapGraph == null) {
+                throw new IllegalStateException("jvector-mem searches the heap graph of this instance's build");
+            }
             return new JVectorIndex(heapGraph, null, null);
         }
         ReaderSupplier readers = ReaderSupplierFactory.open(dir.resolve(FILE));

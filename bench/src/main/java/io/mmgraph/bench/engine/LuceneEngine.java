@@ -308,7 +308,7 @@ public final class LuceneEngine implements Engine {
     }
 
     @Override
-    public SearchIndex open(String variant, Path dir) throws IOException {
+    public SearchIndex open(String variant, Path dir, BuildParams params) throws IOException {
         if (!name().equals(variant)) {
             throw new IllegalArgumentException("unknown variant " + variant + " (expected " + name() + ")");
         }

@@ -46,7 +46,7 @@ public final class MMGraphEngine implements Engine {
     }
 
     @Override
-    public SearchIndex open(String variant, Path dir) throws IOException {
+    public SearchIndex open(String variant, Path dir, BuildParams params) throws IOException {
         MMapGraph index = MMapGraph.openReadOnly(dir);
         return new SearchIndex() {
             @Override

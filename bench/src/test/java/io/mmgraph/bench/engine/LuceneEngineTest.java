@@ -31,13 +31,14 @@ class LuceneEngineTest {
 
         LuceneEngine engine = new LuceneEngine();
         assertEquals("lucene", engine.name());
-        engine.build(data, new BuildParams(Metric.L2, 32, 100, 1.2f), dir, 2);
+        BuildParams params = new BuildParams(Metric.L2, 32, 100, 1.2f);
+        engine.build(data, params, dir, 2);
         assertTrue(engine.indexBytes(dir) > (long) N * DIM * Float.BYTES, "index holds at least the raw vectors");
         assertTrue(engine.describeConfig().contains("M=16"), engine.describeConfig());
         assertFalse(engine.simdProvider().isBlank());
 
         int found = 0;
-        try (Engine.SearchIndex index = engine.open("lucene", dir)) {
+        try (Engine.SearchIndex index = engine.open("lucene", dir, params)) {
             Engine.Session session = index.newSession();
             int[] out = new int[K];
             for (int q = 0; q < QUERIES; q++) {
