@@ -14,7 +14,8 @@ import java.util.Properties;
         description = "A vector search engine whose whole index lives in memory-mapped files.",
         subcommands = {
                 DemoCommand.class, CreateCommand.class, ImportCommand.class, ExportCommand.class,
-                StatsCommand.class, CheckCommand.class, SearchCommand.class, GenCommand.class, BenchCommand.class,
+                StatsCommand.class, CheckCommand.class, SearchCommand.class, WarmCommand.class, GenCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -11,8 +11,13 @@ final class Progress implements AutoCloseable {
     private final ProgressBar bar;
 
     Progress(String task, long total, String unit) {
-        this.bar = total >= THRESHOLD
-                ? new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" " + unit, 1)
+        this(task, total, unit, 1, THRESHOLD);
+    }
+
+    /** Counts in units of {@code unitSize} (e.g. bytes shown as MiB); a bar only from {@code threshold} counts. */
+    Progress(String task, long total, String unit, long unitSize, long threshold) {
+        this.bar = total >= threshold
+                ? new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" " + unit, unitSize)
                         .showSpeed().setStyle(ProgressBarStyle.ASCII)
                         .setConsumer(new ConsoleProgressBarConsumer(System.err)).build()
                 : null;

@@ -98,6 +98,20 @@ class CliTest {
         double degree = Double.parseDouble(s.replaceAll(".*\"averageDegree\":([0-9.]+).*", "$1"));
         assertTrue(degree > 1 && degree <= 32, "average degree " + degree);
 
+        Result warm = run("warm", index.toString(), "--json");
+        assertEquals(0, warm.exit(), warm.err());
+        String w = warm.out().trim();
+        long loaded = Long.parseLong(w.replaceAll(".*\"loadedBytes\":([0-9]+).*", "$1"));
+        assertTrue(loaded > 3000L * 16 * 4, "lists and vectors are loaded: " + w);
+        if (System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            // After warming, every vector byte is resident: the JSON repeats the file size as residentAfter.
+            String vectors = w.replaceAll(".*\"vectors.mmg\":\\{([^}]*)}.*", "$1");
+            long bytes = Long.parseLong(vectors.replaceAll(".*\"bytes\":([0-9]+).*", "$1"));
+            long resident = Long.parseLong(vectors.replaceAll(".*\"residentAfter\":([0-9]+).*", "$1"));
+            assertEquals(3000L * 16 * 4, bytes, w);
+            assertTrue(resident >= bytes, w);
+        }
+
         Result search = run("search", index.toString(), "--queries", data.resolve("query.fvecs").toString(),
                 "-k", "10", "--truth", data.resolve("truth.ivecs").toString(), "--json", "--exact");
         assertEquals(0, search.exit(), search.err());

@@ -128,6 +128,48 @@ public final class RecordFile implements AutoCloseable {
         return file.advise(hint);
     }
 
+    /** Residency (mincore) of the bytes holding records {@code [0, records)}, whole extents before the last. */
+    public io.mmgraph.store.Residency residency(long records) {
+        io.mmgraph.store.Residency total = io.mmgraph.store.Residency.NONE;
+        for (int e = 0; e < usedExtents(records); e++) {
+            total = total.plus(file.residency(e, usedBytes(e, records)));
+        }
+        return total;
+    }
+
+    /**
+     * Loads the bytes of records {@code [0, records)} into the page cache extent by extent (see
+     * {@link io.mmgraph.store.ExtentFile#load}), reporting each extent's bytes to {@code progress}.
+     */
+    public long load(long records, java.util.function.LongConsumer progress) {
+        long sink = 0;
+        for (int e = 0; e < usedExtents(records); e++) {
+            long bytes = usedBytes(e, records);
+            sink += file.load(e, bytes);
+            progress.accept(bytes);
+        }
+        return sink;
+    }
+
+    /** Bytes of records {@code [0, records)}: the sum of {@link #usedBytes} over their extents. */
+    public long recordBytes(long records) {
+        long total = 0;
+        for (int e = 0; e < usedExtents(records); e++) {
+            total += usedBytes(e, records);
+        }
+        return total;
+    }
+
+    private int usedExtents(long records) {
+        return records == 0 ? 0 : Math.min(file.extentCount(), layout.extentOf(records - 1) + 1);
+    }
+
+    /** Bytes of extent {@code e} from its start to the end of the last of records {@code [0, records)} in it. */
+    private long usedBytes(int e, long records) {
+        int last = layout.extentOf(records - 1);
+        return e < last ? layout.extentBytes() : layout.offsetInExtent(records - 1) + layout.recordBytes();
+    }
+
     public long fileSize() throws IOException {
         return file.size();
     }

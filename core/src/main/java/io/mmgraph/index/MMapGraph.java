@@ -16,6 +16,7 @@ import io.mmgraph.graph.GraphBuilder;
 import io.mmgraph.graph.GraphSearcher;
 import io.mmgraph.store.AccessHint;
 import io.mmgraph.store.MapMode;
+import io.mmgraph.store.Residency;
 import io.mmgraph.store.WriterLock;
 import io.mmgraph.vector.Kernels;
 import io.mmgraph.vector.Metric;
@@ -764,6 +765,62 @@ public final class MMapGraph implements AutoCloseable {
     public boolean advise(AccessHint hint) throws IOException {
         ensureOpen();
         return files.advise(hint);
+    }
+
+    /** The files a search reads, in the order {@link #warm} loads them: every hop reads a list, then vectors. */
+    private static final List<FileKind> SEARCHED_FILES = List.of(FileKind.NEIGHBOR_LISTS, FileKind.VECTORS);
+
+    /**
+     * How much of each file's published records is in memory now ({@code mincore}; whichever process read it): the
+     * figure behind cold/warm measurements and behind the tests that each {@link AccessHint} does what it claims.
+     * {@link Residency#known()} is false where the platform cannot say.
+     */
+    public Map<FileKind, Residency> residency() throws IOException {
+        ensureOpen();
+        int n = published;
+        Map<FileKind, Residency> out = new java.util.EnumMap<>(FileKind.class);
+        try {
+            for (FileKind kind : FileKind.values()) {
+                out.put(kind, files.file(kind).residency(n));
+            }
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
+        return out;
+    }
+
+    /** Bytes {@link #warm} loads: the published records of the neighbour lists and the vectors. */
+    public long warmBytes() {
+        long total = 0;
+        for (FileKind kind : SEARCHED_FILES) {
+            total += files.file(kind).recordBytes(published);
+        }
+        return total;
+    }
+
+    /**
+     * Loads what searches read — the published neighbour lists, then the vectors — into the page cache, so that the
+     * first queries run at warm speed: per extent an {@code madvise(WILLNEED)}, then one read per page (which waits
+     * for the I/O and works where the hint does not). Checksums are left cold: only {@code verify} reads them.
+     * Reports each extent's bytes to {@code progress} (out of {@link #warmBytes()}). The page cache may evict the
+     * pages again under memory pressure; a file larger than memory cannot be kept warm.
+     */
+    public void warm(java.util.function.LongConsumer progress) throws IOException {
+        ensureOpen();
+        int n = published;
+        try {
+            long sink = 0;
+            for (FileKind kind : SEARCHED_FILES) {
+                sink += files.file(kind).load(n, progress);
+            }
+            if (sink == Long.MIN_VALUE) { // never true; keeps the loads
+                progress.accept(0);
+            }
+        } catch (InternalError e) {
+            throw fault(e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- figures

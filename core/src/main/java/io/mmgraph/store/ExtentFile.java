@@ -235,7 +235,7 @@ public final class ExtentFile implements AutoCloseable {
     }
 
     private boolean adviseOne(MemorySegment segment, AccessHint h) throws IOException {
-        int rc = NativeIO.madvise(segment, h);
+        int rc = h == AccessHint.WILLNEED ? NativeIO.willNeed(segment, segment.byteSize()) : NativeIO.madvise(segment, h);
         if (rc == 0) {
             return true;
         }
@@ -244,6 +244,30 @@ public final class ExtentFile implements AutoCloseable {
             return false;
         }
         throw new IOException("madvise(" + h + ") on " + path + " failed: errno " + rc);
+    }
+
+    /** Residency of the first {@code length} bytes of extent {@code e} (mincore). */
+    public Residency residency(int e, long length) {
+        ensureOpen();
+        long pages = NativeIO.residentPages(extents[e].asSlice(0, length));
+        return new Residency(length, pages == NativeIO.UNSUPPORTED ? -1 : Math.min(length, pages * NativeIO.PAGE_SIZE));
+    }
+
+    /**
+     * Brings the first {@code length} bytes of extent {@code e} into memory: {@code madvise(WILLNEED)} starts the
+     * reads (the kernel may issue them in parallel and in large requests), then one load per page waits for each
+     * and makes the pages resident even where the hint is missing or ignored. Returns a value derived from the
+     * loads, so that the JIT cannot drop them.
+     */
+    public long load(int e, long length) {
+        ensureOpen();
+        MemorySegment segment = extents[e];
+        NativeIO.willNeed(segment, length); // best effort: the loads below do the work anyway
+        long sum = 0;
+        for (long at = 0; at < length; at += NativeIO.PAGE_SIZE) {
+            sum += segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at);
+        }
+        return sum;
     }
 
     private void ensureOpen() {
