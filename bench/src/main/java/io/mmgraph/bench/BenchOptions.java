@@ -25,11 +25,15 @@ import java.util.List;
  * @param passes    timed passes per point
  * @param minPassSeconds shortest timed pass
  * @param seed      synthetic data seed
- * @param keepIndexes keep each engine's index under {@code OUT/index} instead of deleting it after its run
+ * @param keepIndexes keep each engine's index under {@code OUT/index} instead of deleting it at the end
+ * @param searchRounds how many times each persisted index is searched by a fresh JVM, the engines taking turns
+ *                  (round 1: every engine, round 2: every engine, …); each point's QPS and latencies are the median
+ *                  over rounds, so that a burst of load on a shared machine hits one round of one engine, not the
+ *                  comparison
  */
 public record BenchOptions(Path data, int n, int dimension, int queries, Metric metric, List<String> engines, int k,
                            int threads, List<Integer> efforts, int degree, int buildBeamWidth, float alpha, Path out,
                            List<String> jvmOptions, int passes, double minPassSeconds, long seed,
-                           boolean keepIndexes) {
+                           boolean keepIndexes, int searchRounds) {
     public static final List<Integer> DEFAULT_EFFORTS = List.of(10, 15, 20, 30, 40, 60, 80, 100, 150, 200, 300, 400);
 }

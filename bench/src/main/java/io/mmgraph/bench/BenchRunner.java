@@ -49,51 +49,91 @@ public final class BenchRunner {
                 data.queries(), data.metric(), data.source()));
         writeConfig(out, o, data);
 
-        List<ResultRow> rows = new ArrayList<>();
+        List<ResultRow> built = new ArrayList<>();
         Map<String, String> problems = new LinkedHashMap<>();
-        for (String engine : o.engines()) {
-            Path indexDir = out.resolve("index").resolve(engine);
-            deleteRecursively(indexDir);
-            Path buildInfo = work.resolve("build-" + engine + ".json");
-            Files.deleteIfExists(buildInfo);
-            RunSpec spec = new RunSpec(engine, data.dir().toString(), data.metric().name(), o.k(), o.threads(),
-                    o.efforts(), o.degree(), o.buildBeamWidth(), o.alpha(), indexDir.toString(), o.passes(),
-                    o.minPassSeconds(), RunSpec.BUILD, buildInfo.toString());
-            Path specFile = work.resolve("spec-" + engine + ".json");
-            JSON.writeValue(specFile.toFile(), spec);
-            log("=== " + engine + " ===");
-            try {
-                if (engine.equals("hnswlib")) {
-                    Optional<String> python = HnswlibRunner.findPython();
-                    if (python.isEmpty()) {
-                        problems.put(engine, "skipped: no python3 with hnswlib and numpy (Debian: apt install python3-hnswlib)");
-                        log("hnswlib " + problems.get(engine));
+        Map<String, Path> searchSpecs = new LinkedHashMap<>();
+        try {
+            for (String engine : o.engines()) {
+                Path indexDir = out.resolve("index").resolve(engine);
+                deleteRecursively(indexDir);
+                Path buildInfo = work.resolve("build-" + engine + ".json");
+                Files.deleteIfExists(buildInfo);
+                RunSpec spec = new RunSpec(engine, data.dir().toString(), data.metric().name(), o.k(), o.threads(),
+                        o.efforts(), o.degree(), o.buildBeamWidth(), o.alpha(), indexDir.toString(), o.passes(),
+                        o.minPassSeconds(), RunSpec.BUILD, buildInfo.toString());
+                Path specFile = work.resolve("spec-" + engine + ".json");
+                JSON.writeValue(specFile.toFile(), spec);
+                log("=== " + engine + " ===");
+                try {
+                    if (engine.equals("hnswlib")) {
+                        Optional<String> python = HnswlibRunner.findPython();
+                        if (python.isEmpty()) {
+                            problems.put(engine, "skipped: no python3 with hnswlib and numpy (Debian: apt install python3-hnswlib)");
+                            log("hnswlib " + problems.get(engine));
+                            continue;
+                        }
+                        // One Python process builds and searches: no JIT to keep apart, so no search rounds.
+                        built.addAll(HnswlibRunner.run(python.get(), specFile, spec, work,
+                                VectorFiles.readIvecs(data.dir().resolve(BenchDataSets.TRUTH))));
+                    } else {
+                        built.addAll(runJvm(o, specFile, work.resolve("rows-" + engine + ".json"), work));
+                        Path searchSpec = work.resolve("spec-" + engine + "-search.json");
+                        JSON.writeValue(searchSpec.toFile(), spec.withPhase(RunSpec.SEARCH));
+                        searchSpecs.put(engine, searchSpec);
+                    }
+                } catch (IOException e) {
+                    problems.put(engine, e.getMessage());
+                    log(engine + " failed: " + e.getMessage());
+                }
+                // Written after every step so that a long run interrupted later still leaves its results.
+                ResultsWriter.write(out, built);
+            }
+
+            List<List<ResultRow>> rounds = new ArrayList<>();
+            List<ResultRow> rows = built;
+            for (int round = 1; round <= o.searchRounds(); round++) {
+                List<ResultRow> searched = new ArrayList<>();
+                for (Map.Entry<String, Path> e : searchSpecs.entrySet()) {
+                    String engine = e.getKey();
+                    if (problems.containsKey(engine)) {
                         continue;
                     }
-                    rows.addAll(HnswlibRunner.run(python.get(), specFile, spec, work,
-                            VectorFiles.readIvecs(data.dir().resolve(BenchDataSets.TRUTH))));
-                } else {
-                    rows.addAll(runJvm(o, specFile, work.resolve("rows-" + engine + ".json"), work));
-                    Path searchSpec = work.resolve("spec-" + engine + "-search.json");
-                    JSON.writeValue(searchSpec.toFile(), spec.withPhase(RunSpec.SEARCH));
-                    rows.addAll(runJvm(o, searchSpec, work.resolve("rows-" + engine + "-search.json"), work));
+                    log("=== " + engine + " search" + (o.searchRounds() > 1 ? ", round " + round + " of " + o.searchRounds() : "") + " ===");
+                    try {
+                        searched.addAll(runJvm(o, e.getValue(),
+                                work.resolve("rows-" + engine + "-search-" + round + ".json"), work));
+                    } catch (IOException failure) {
+                        problems.put(engine, failure.getMessage());
+                        log(engine + " failed: " + failure.getMessage());
+                    }
                 }
-            } catch (IOException e) {
-                problems.put(engine, e.getMessage());
-                log(engine + " failed: " + e.getMessage());
-            } finally {
-                if (!o.keepIndexes()) {
-                    deleteRecursively(indexDir);
-                }
+                rounds.add(searched);
+                rows = new ArrayList<>(built);
+                rows.addAll(SearchRounds.median(rounds));
+                rows.sort(Comparator.comparingInt(r -> engineIndex(r, o.engines()))); // stable: in --engines order
+                ResultsWriter.write(out, rows);
             }
-            // Written after every engine so that a long run interrupted later still leaves its results.
             ResultsWriter.write(out, rows);
+            if (!rows.isEmpty()) {
+                RecallQpsPlot.write(out, rows, data, o);
+            }
+            return new Outcome(rows, problems);
+        } finally {
+            if (!o.keepIndexes()) {
+                deleteRecursively(out.resolve("index"));
+            }
         }
-        ResultsWriter.write(out, rows);
-        if (!rows.isEmpty()) {
-            RecallQpsPlot.write(out, rows, data, o);
+    }
+
+    /** Where the engine of a row's variant (e.g. {@code jvector} for {@code jvector-disk}) is in {@code engines}. */
+    private static int engineIndex(ResultRow row, List<String> engines) {
+        for (int i = 0; i < engines.size(); i++) {
+            String e = engines.get(i);
+            if (row.engine().equals(e) || row.engine().startsWith(e + "-")) {
+                return i;
+            }
         }
-        return new Outcome(rows, problems);
+        return engines.size();
     }
 
     /** The command line of an engine's JVM: the same java, the same flags and class path as every other engine. */

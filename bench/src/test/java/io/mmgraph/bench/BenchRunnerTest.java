@@ -24,7 +24,7 @@ class BenchRunnerTest {
     @Test
     void runsEachEngineInItsOwnJvmAndWritesJsonCsvAndPlots() throws IOException, InterruptedException {
         BenchOptions o = new BenchOptions(null, 3000, 16, 50, Metric.L2, List.of("mmgraph", "exact"), 10, 2,
-                List.of(5, 10, 60), 16, 40, 1.2f, out, List.of("-Xmx512m"), 1, 0.05, 3, false);
+                List.of(5, 10, 60), 16, 40, 1.2f, out, List.of("-Xmx512m"), 1, 0.05, 3, false, 2);
         BenchRunner.Outcome outcome = BenchRunner.run(o);
         assertTrue(outcome.problems().isEmpty(), outcome.problems().toString());
 
@@ -55,7 +55,9 @@ class BenchRunnerTest {
         Path work = out.resolve("work");
         assertTrue(Files.readString(work.resolve("rows-mmgraph.json")).replaceAll("\\s", "").equals("[]"),
                 "the build JVM searched no persisted variant");
-        assertTrue(Files.readString(work.resolve("rows-mmgraph-search.json")).contains("\"mmgraph\""));
+        // Two search rounds, each in its own JVM; the rows hold one point per effort (their median).
+        assertTrue(Files.readString(work.resolve("rows-mmgraph-search-1.json")).contains("\"mmgraph\""));
+        assertTrue(Files.readString(work.resolve("rows-mmgraph-search-2.json")).contains("\"mmgraph\""));
         assertTrue(Files.readString(work.resolve("rows-exact.json")).contains("\"exact\""));
         assertTrue(Files.readString(work.resolve("build-mmgraph.json")).contains("buildSeconds"));
 
@@ -77,7 +79,7 @@ class BenchRunnerTest {
     @Test
     void unknownEngineFailsBeforeAnythingRuns() {
         BenchOptions o = new BenchOptions(null, 100, 4, 5, Metric.L2, List.of("mmgraph", "faiss"), 10, 1,
-                List.of(10), 16, 40, 1.2f, out, List.of(), 1, 0.01, 3, false);
+                List.of(10), 16, 40, 1.2f, out, List.of(), 1, 0.01, 3, false, 1);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> BenchRunner.run(o));
         assertTrue(e.getMessage().contains("faiss"), e.getMessage());

@@ -92,6 +92,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--keep-indexes", description = "Keep each engine's index under OUT/index (default: delete after its run).")
     boolean keepIndexes;
 
+    @Option(names = "--search-rounds", defaultValue = "1", paramLabel = "R",
+            description = {"Search each persisted index R times, in fresh JVMs, the engines taking turns; each point",
+                    "reports the median over rounds (default: ${DEFAULT-VALUE}). For a shared, noisy machine."})
+    int searchRounds;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
@@ -104,15 +109,15 @@ final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--n/--dim generate data; they cannot be used with --data");
         }
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (t < 1 || k < 1 || passes < 1) {
-            throw new ParameterException(spec.commandLine(), "--threads, --k and --passes must be positive");
+        if (t < 1 || k < 1 || passes < 1 || searchRounds < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads, --k, --passes and --search-rounds must be positive");
         }
         int q = queries != null ? queries : (data == null ? 1000 : 0);
         BenchOptions options = new BenchOptions(data, n == null ? 0 : n, dim == null ? 0 : dim, q,
                 metric == null ? null : Metric.parse(metric), engines.stream().map(String::trim).toList(), k, t,
                 efforts == null ? BenchOptions.DEFAULT_EFFORTS : efforts, degree, buildEf, alpha, out,
                 Arrays.stream(jvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(), passes,
-                minPassSeconds, seed, keepIndexes);
+                minPassSeconds, seed, keepIndexes, searchRounds);
         BenchRunner.Outcome outcome = BenchRunner.run(options);
         System.out.println(Summary.table(outcome.rows(), 0.9, 0.95, 0.99));
         System.out.println("results: " + out.resolve(ResultsWriter.JSON_FILE) + ", " + out.resolve(ResultsWriter.CSV_FILE)
