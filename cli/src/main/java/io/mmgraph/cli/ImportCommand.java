@@ -52,6 +52,16 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--build-ef", paramLabel = "L", description = "Build beam width L for a new index (default: 100).")
     Integer buildEf;
 
+    @Option(names = "--code-bytes", paramLabel = "M",
+            description = {"Product-quantization code bytes per vector for a new index (default: 0, no codes).",
+                    "With codes, searches walk the graph by codes and re-rank by the full vectors: for indexes",
+                    "larger than memory. 32 suits 128-d vectors."})
+    Integer codeBytes;
+
+    @Option(names = "--code-train-size", paramLabel = "N",
+            description = "Train the quantizer when a new index first holds N vectors (default: 50000).")
+    Integer codeTrainSize;
+
     /** Vectors read and inserted together: big enough to keep every thread busy, small enough for the heap. */
     static final int BATCH = 4096;
 
@@ -73,6 +83,12 @@ final class ImportCommand implements Callable<Integer> {
             }
             if (buildEf != null) {
                 options = options.withBuildBeamWidth(buildEf);
+            }
+            if (codeBytes != null) {
+                options = options.withCodeBytes(codeBytes);
+            }
+            if (codeTrainSize != null) {
+                options = options.withCodeTrainSize(codeTrainSize);
             }
             int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
             try (MMapGraph index = exists ? MMapGraph.open(dir) : MMapGraph.create(dir, options)) {

@@ -50,6 +50,9 @@ final class SearchCommand implements Callable<Integer> {
             description = "Run the queries N times before measuring, so the JIT has compiled the search (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--no-codes", description = "Walk the graph by the full vectors even where the index has codes.")
+    boolean noCodes;
+
     @Option(names = "--exact", description = "Brute-force search over every vector instead of the graph.")
     boolean exact;
 
@@ -65,6 +68,9 @@ final class SearchCommand implements Callable<Integer> {
             for (int ef : passes) {
                 SearchOptions options = exact ? SearchOptions.k(k).withEf(ef).exactSearch()
                         : SearchOptions.k(k).withEf(ef);
+                if (noCodes) {
+                    options = options.withoutCodes();
+                }
                 for (int w = 0; w < warmup; w++) {
                     for (float[] q : qs) {
                         index.search(q, options);

@@ -50,7 +50,7 @@ final class WarmCommand implements Callable<Integer> {
             m.put("seconds", seconds);
             m.put("mibPerSecond", bytes / (double) MIB / Math.max(seconds, 1e-9));
             Map<String, Object> files = new LinkedHashMap<>();
-            for (FileKind kind : FileKind.values()) {
+            for (FileKind kind : after.keySet()) {
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("bytes", after.get(kind).bytes());
                 f.put("residentBefore", before.get(kind).residentBytes());
@@ -64,7 +64,7 @@ final class WarmCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "warmed %,d bytes in %.2f s (%.0f MiB/s)%n", bytes, seconds,
                     bytes / (double) MIB / Math.max(seconds, 1e-9));
-            for (FileKind kind : FileKind.values()) {
+            for (FileKind kind : after.keySet()) {
                 Residency b = before.get(kind);
                 Residency a = after.get(kind);
                 System.out.printf(Locale.ROOT, "  %-18s resident %s -> %s of %,d bytes%n", kind.fileName(),

@@ -143,7 +143,7 @@ class CliTest {
                 "--truth-k", "1").exit());
         assertEquals(0, run("import", index.toString(), data.resolve("base.fvecs").toString()).exit());
         List<String> names = new ArrayList<>(List.of(FormatConstants.MANIFEST_FILE));
-        for (FileKind k : FileKind.values()) {
+        for (FileKind k : io.mmgraph.format.IndexFiles.kinds(0)) {
             names.add(k.fileName());
         }
         for (String name : names) {

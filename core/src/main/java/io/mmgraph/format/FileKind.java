@@ -10,7 +10,13 @@ public enum FileKind {
     /** Append-only CRC32C per vector record: lets {@code verify} find a flipped bit in any vector. */
     VECTOR_CHECKSUMS(2, "vectors.crc.mmg"),
     /** One neighbour-list record per ordinal, rewritten in place (see docs/design.md, "Neighbour-list consistency"). */
-    NEIGHBOR_LISTS(3, "lists.mmg");
+    NEIGHBOR_LISTS(3, "lists.mmg"),
+    /**
+     * Optional (indexes created with codes only): append-only product-quantization codes, one record of
+     * {@code codeBytes} bytes per ordinal, for navigation when the vectors are not resident. Not checksummed:
+     * {@code verify} re-encodes each committed vector and compares (the encoding is deterministic).
+     */
+    CODES(4, "codes.mmg");
 
     private final int code;
     private final String fileName;
@@ -26,6 +32,11 @@ public enum FileKind {
 
     public String fileName() {
         return fileName;
+    }
+
+    /** Whether every index has this file ({@link #CODES} exists only where the index was created with codes). */
+    public boolean required() {
+        return this != CODES;
     }
 
     public static FileKind fromCode(int code) {

@@ -10,6 +10,9 @@ import java.nio.file.Path;
  * <h2>Version history</h2>
  * <ul>
  *   <li>1 — first format: manifest with A/B pages; vector, vector-checksum and neighbour-list files.</li>
+ *   <li>2 — optional product-quantization codes: the manifest records the code size, how many ordinals have codes
+ *       and the codebook's CRC32C; a {@code codes.mmg} record file and a {@code codebook.mmg} file. Version 1
+ *       indexes (no codes) are still read, and are written as version 2 at their next commit.</li>
  * </ul>
  */
 public final class FormatConstants {
@@ -31,7 +34,7 @@ public final class FormatConstants {
     public static final int PROLOGUE_BYTES = MAP_ALIGNMENT;
 
     /** The format this code writes. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     /** The oldest format this code reads. */
     public static final int MIN_FORMAT_VERSION = 1;
 
@@ -58,8 +61,14 @@ public final class FormatConstants {
 
     public static final String MANIFEST_FILE = "manifest.mmg";
     public static final String LOCK_FILE = "writer.lock";
+    /** The product quantizer's codebook, written once when an index with codes is trained (docs/format.md). */
+    public static final String CODEBOOK_FILE = "codebook.mmg";
 
     public static Path manifestPath(Path dir) {
         return dir.resolve(MANIFEST_FILE);
+    }
+
+    public static Path codebookPath(Path dir) {
+        return dir.resolve(CODEBOOK_FILE);
     }
 }

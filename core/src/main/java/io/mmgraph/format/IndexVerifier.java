@@ -1,5 +1,7 @@
 package io.mmgraph.format;
 
+import io.mmgraph.quant.ProductQuantizer;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -67,13 +69,14 @@ public final class IndexVerifier {
         IndexVerifier v = new IndexVerifier(dir, manifest, files);
         v.listsMayChange = listsMayChange;
         v.checkManifest();
-        for (FileKind kind : FileKind.values()) {
+        for (FileKind kind : files.kinds()) {
             v.checkPrologue(files.file(kind));
         }
         v.checkVectors();
         v.checkLists(idLimit);
-        for (FileKind kind : FileKind.values()) {
-            v.checkPadding(files.file(kind));
+        v.checkCodes();
+        for (FileKind kind : files.kinds()) {
+            v.checkPadding(files.file(kind), kind == FileKind.CODES ? manifest.codedCount() : manifest.committedCount());
         }
         return new VerifyReport(manifest.committedCount(), v.bytesChecked, v.problems, v.problemCount);
     }
@@ -125,6 +128,52 @@ public final class IndexVerifier {
             }
         }
         bytesChecked += n * (vf.layout().recordBytes() + (long) FormatConstants.CHECKSUM_BYTES);
+    }
+
+    /**
+     * The codebook against the manifest's CRC32C, then every committed code against its vector re-encoded: codes
+     * carry no checksum of their own because the encoding is deterministic (scalar Java arithmetic) and the vectors'
+     * checksums were checked first.
+     */
+    private void checkCodes() throws IOException {
+        long coded = manifest.codedCount();
+        if (coded == 0) {
+            return;
+        }
+        ProductQuantizer quantizer;
+        try {
+            quantizer = CodebookFile.read(dir, manifest.codebookCrc());
+        } catch (CorruptIndexException e) {
+            problem(FormatConstants.codebookPath(dir), e.getMessage());
+            return;
+        }
+        bytesChecked += quantizer.serializedBytes();
+        CodeRecords codes = files.codes();
+        RecordFile cf = codes.file();
+        int m = codes.codeBytes();
+        if (quantizer.codeBytes() != m || quantizer.dimension() != manifest.dimension()) {
+            problem(FormatConstants.codebookPath(dir), "codebook has " + quantizer.codeBytes() + " subspaces of "
+                    + quantizer.dimension() + " dimensions, the index " + m + " and " + manifest.dimension());
+            return;
+        }
+        float[] vector = new float[manifest.dimension()];
+        byte[] stored = new byte[m];
+        byte[] expected = new byte[m];
+        for (long ord = 0; ord < coded; ord++) {
+            files.vectors().read(ord, vector);
+            codes.read(ord, stored);
+            try {
+                quantizer.encode(vector, expected, 0);
+            } catch (IllegalArgumentException e) {
+                continue; // a damaged vector: already reported by its checksum
+            }
+            if (!java.util.Arrays.equals(stored, expected)) {
+                long at = cf.layout().fileOffset(ord);
+                problem(cf.path(), "code " + ord + " (bytes " + at + "-" + (at + m - 1)
+                        + ") is not the encoding of vector " + ord);
+            }
+        }
+        bytesChecked += coded * m;
     }
 
     private void checkLists(LongSupplier idLimit) throws IOException {
@@ -191,8 +240,8 @@ public final class IndexVerifier {
         return null;
     }
 
-    /** The bytes after the records of each fully committed block must be zero. */
-    private void checkPadding(RecordFile rf) {
+    /** The bytes after the records of each fully committed block (of {@code count} records) must be zero. */
+    private void checkPadding(RecordFile rf, long count) {
         SlotLayout layout = rf.layout();
         int perUnit = layout.recordsPerUnit();
         long used = (long) perUnit * layout.recordBytes();
@@ -200,7 +249,7 @@ public final class IndexVerifier {
         if (pad == 0) {
             return;
         }
-        long fullUnits = manifest.committedCount() / perUnit;
+        long fullUnits = count / perUnit;
         for (long u = 0; u < fullUnits; u++) {
             long firstOrd = u * perUnit;
             MemorySegment seg = rf.segmentOf(firstOrd);
@@ -214,18 +263,18 @@ public final class IndexVerifier {
             }
             bytesChecked += pad;
         }
-        checkExtentTails(rf);
+        checkExtentTails(rf, count);
     }
 
     /** An extent's bytes past its last whole block (when blocks do not divide it) are zero too. */
-    private void checkExtentTails(RecordFile rf) {
+    private void checkExtentTails(RecordFile rf, long count) {
         SlotLayout layout = rf.layout();
         long usedPerExtent = (long) layout.recordsPerExtent() / layout.recordsPerUnit() * layout.unitBytes();
         long tail = layout.extentBytes() - usedPerExtent;
         if (tail == 0) {
             return;
         }
-        long fullExtents = manifest.committedCount() / layout.recordsPerExtent();
+        long fullExtents = count / layout.recordsPerExtent();
         for (int e = 0; e < fullExtents; e++) {
             MemorySegment seg = rf.extent(e);
             for (long i = usedPerExtent; i < layout.extentBytes(); i++) {

@@ -24,11 +24,15 @@ import java.util.Map;
  *  56  int   buildBeamWidth   L used by inserts (the search list size while building)
  *  60  float alpha            the robust-pruning parameter of the graph
  *  64  int   fileCount        entries in the file table
- *  68  int   zero
- *  72  file table, fileCount entries of 16 bytes: int kind, int zero, long committedLength
+ *  68  int   codeBytes        product-quantization code bytes per vector (its subspaces M); 0 = no codes
+ *  72  long  codedCount       ordinals [0, codedCount) have codes; 0 until the quantizer is trained
+ *  80  int   codebookCrc      CRC32C of the codebook file before its trailing checksum; 0 while codedCount is 0
+ *  84  int   codeTrainSize    the quantizer is trained when the index first holds this many vectors (0 if no codes)
+ *  88  file table, fileCount entries of 16 bytes: int kind, int zero, long committedLength
  *  ... zero up to byte 4092
  * 4092 int   CRC32C of bytes [0, 4092)
  * </pre>
+ * A version 1 page has no code fields: its file table starts at byte 68 + 4 = 72, and it reads as codeBytes 0.
  */
 public record Manifest(
         long sequence,
@@ -42,7 +46,11 @@ public record Manifest(
         int entryPoint,
         int buildBeamWidth,
         float alpha,
-        Map<FileKind, Long> committedLengths) {
+        Map<FileKind, Long> committedLengths,
+        int codeBytes,
+        long codedCount,
+        int codebookCrc,
+        int codeTrainSize) {
 
     /** Whether the writer that last wrote this copy closed cleanly. */
     public enum State {
@@ -70,12 +78,30 @@ public record Manifest(
     static final int OFF_BUILD_BEAM_WIDTH = 56;
     static final int OFF_ALPHA = 60;
     static final int OFF_FILE_COUNT = 64;
-    static final int OFF_FILE_TABLE = 72;
+    static final int OFF_CODE_BYTES = 68;
+    static final int OFF_CODED_COUNT = 72;
+    static final int OFF_CODEBOOK_CRC = 80;
+    static final int OFF_CODE_TRAIN_SIZE = 84;
+    static final int OFF_FILE_TABLE = 88;
+    static final int OFF_FILE_TABLE_V1 = 72;
     static final int FILE_ENTRY_BYTES = 16;
     static final int OFF_CRC = FormatConstants.MANIFEST_PAGE_BYTES - Integer.BYTES;
 
     public Manifest {
         committedLengths = Map.copyOf(committedLengths);
+    }
+
+    /** An index without codes. */
+    public Manifest(long sequence, long indexId, int dimension, int metricCode, int maxDegree, State state,
+                    long committedCount, int extentSlots, int entryPoint, int buildBeamWidth, float alpha,
+                    Map<FileKind, Long> committedLengths) {
+        this(sequence, indexId, dimension, metricCode, maxDegree, state, committedCount, extentSlots, entryPoint,
+                buildBeamWidth, alpha, committedLengths, 0, 0, 0, 0);
+    }
+
+    /** Whether the index was created with product-quantization codes (they exist once {@link #codedCount()} > 0). */
+    public boolean hasCodes() {
+        return codeBytes > 0;
     }
 
     public long committedLength(FileKind kind) {
@@ -88,8 +114,14 @@ public record Manifest(
     }
 
     public Manifest next(State newState, long newCount, int newEntryPoint, Map<FileKind, Long> newLengths) {
+        return next(newState, newCount, newEntryPoint, codedCount, codebookCrc, newLengths);
+    }
+
+    public Manifest next(State newState, long newCount, int newEntryPoint, long newCodedCount, int newCodebookCrc,
+                         Map<FileKind, Long> newLengths) {
         return new Manifest(sequence + 1, indexId, dimension, metricCode, maxDegree, newState, newCount, extentSlots,
-                newEntryPoint, buildBeamWidth, alpha, newLengths);
+                newEntryPoint, buildBeamWidth, alpha, newLengths, codeBytes, newCodedCount, newCodebookCrc,
+                codeTrainSize);
     }
 
     /** The page this manifest is written to: sequence parity picks copy A (even) or B (odd). */
@@ -113,7 +145,11 @@ public record Manifest(
         b.putInt(OFF_ENTRY_POINT, entryPoint);
         b.putInt(OFF_BUILD_BEAM_WIDTH, buildBeamWidth);
         b.putFloat(OFF_ALPHA, alpha);
-        FileKind[] kinds = FileKind.values();
+        b.putInt(OFF_CODE_BYTES, codeBytes);
+        b.putLong(OFF_CODED_COUNT, codedCount);
+        b.putInt(OFF_CODEBOOK_CRC, codebookCrc);
+        b.putInt(OFF_CODE_TRAIN_SIZE, codeTrainSize);
+        FileKind[] kinds = committedLengths.keySet().stream().sorted().toArray(FileKind[]::new);
         b.putInt(OFF_FILE_COUNT, kinds.length);
         for (int i = 0; i < kinds.length; i++) {
             int at = OFF_FILE_TABLE + i * FILE_ENTRY_BYTES;
@@ -156,13 +192,15 @@ public record Manifest(
             case 1 -> State.OPEN;
             default -> throw new CorruptIndexException(file, "manifest state " + stateCode + " is not 0 or 1");
         };
+        boolean v1 = version == 1;
+        int table = v1 ? OFF_FILE_TABLE_V1 : OFF_FILE_TABLE;
         int fileCount = b.getInt(OFF_FILE_COUNT);
-        if (fileCount < 0 || OFF_FILE_TABLE + (long) fileCount * FILE_ENTRY_BYTES > OFF_CRC) {
+        if (fileCount < 0 || table + (long) fileCount * FILE_ENTRY_BYTES > OFF_CRC) {
             throw new CorruptIndexException(file, "manifest file table has " + fileCount + " entries");
         }
         Map<FileKind, Long> lengths = new EnumMap<>(FileKind.class);
         for (int i = 0; i < fileCount; i++) {
-            int at = OFF_FILE_TABLE + i * FILE_ENTRY_BYTES;
+            int at = table + i * FILE_ENTRY_BYTES;
             FileKind kind = FileKind.fromCode(b.getInt(at));
             if (kind == null) {
                 throw new CorruptIndexException(file, "manifest names unknown file kind " + b.getInt(at));
@@ -172,7 +210,8 @@ public record Manifest(
         Manifest m = new Manifest(b.getLong(OFF_SEQUENCE), b.getLong(OFF_INDEX_ID), b.getInt(OFF_DIMENSION),
                 b.getInt(OFF_METRIC), b.getInt(OFF_MAX_DEGREE), state, b.getLong(OFF_COMMITTED_COUNT),
                 b.getInt(OFF_EXTENT_SLOTS), b.getInt(OFF_ENTRY_POINT), b.getInt(OFF_BUILD_BEAM_WIDTH),
-                b.getFloat(OFF_ALPHA), lengths);
+                b.getFloat(OFF_ALPHA), lengths, v1 ? 0 : b.getInt(OFF_CODE_BYTES), v1 ? 0 : b.getLong(OFF_CODED_COUNT),
+                v1 ? 0 : b.getInt(OFF_CODEBOOK_CRC), v1 ? 0 : b.getInt(OFF_CODE_TRAIN_SIZE));
         m.validate(file);
         return m;
     }
@@ -199,9 +238,23 @@ public record Manifest(
             throw new CorruptIndexException(file, "manifest build parameters L=" + buildBeamWidth + " alpha=" + alpha
                     + " out of range");
         }
-        if (committedLengths.size() != FileKind.values().length) {
-            throw new CorruptIndexException(file, "manifest lists " + committedLengths.size() + " files, expected "
-                    + FileKind.values().length);
+        if (codeBytes < 0 || codeBytes > dimension) {
+            throw new CorruptIndexException(file, "manifest code bytes " + codeBytes + " outside [0, " + dimension + "]");
+        }
+        if (codedCount < 0 || codedCount > committedCount || (codedCount > 0 && codeBytes == 0)) {
+            throw new CorruptIndexException(file, "manifest coded count " + codedCount + " outside [0, "
+                    + (codeBytes == 0 ? 0 : committedCount) + "]");
+        }
+        if (codeBytes > 0 && codeTrainSize < 1) {
+            throw new CorruptIndexException(file, "manifest code train size " + codeTrainSize + " is not positive");
+        }
+        for (FileKind kind : FileKind.values()) {
+            boolean expected = kind.required() || (kind == FileKind.CODES && codeBytes > 0);
+            if (expected != committedLengths.containsKey(kind)) {
+                throw new CorruptIndexException(file, "manifest file table " + (expected ? "lacks " : "names ")
+                        + kind.fileName() + (expected ? "" : ", which an index with code bytes " + codeBytes
+                        + " does not have"));
+            }
         }
     }
 }

@@ -17,13 +17,23 @@ import io.mmgraph.vector.Metric;
  *                       α times closer to it than the node is; larger keeps longer edges; default 1.2 (on the metric's distances: squared for L2, as in DiskANN)
  * @param extentSlots    records per growth extent; files grow by one extent at a time, each mapped once.
  *                       Default 65536 (32 MiB of 128-d vectors)
+ * @param codeBytes      bytes of product-quantization code per vector (its subspaces M, 1..dimension), or 0 (the
+ *                       default) for none. With codes, searches walk the graph by code distances, which read a
+ *                       small file that stays in memory, and re-rank the beam with the full vectors: the way to
+ *                       search an index larger than memory (docs/design.md, "Codes"). 128-d: 32 is a good start
+ * @param codeTrainSize  the quantizer is trained, on up to {@link #CODE_TRAIN_SAMPLE} of the vectors stored so far,
+ *                       when the index first holds this many; earlier vectors are encoded then, later ones as they
+ *                       are added. Until then searches use the vectors. Default {@link #DEFAULT_CODE_TRAIN_SIZE}
  */
 public record IndexOptions(int dimension, Metric metric, int maxDegree, int buildBeamWidth, float alpha,
-                           int extentSlots) {
+                           int extentSlots, int codeBytes, int codeTrainSize) {
     public static final int DEFAULT_MAX_DEGREE = 32;
     public static final int DEFAULT_BUILD_BEAM_WIDTH = 100;
     public static final float DEFAULT_ALPHA = 1.2f;
     public static final int DEFAULT_EXTENT_SLOTS = 65536;
+    public static final int DEFAULT_CODE_TRAIN_SIZE = 50_000;
+    /** Most vectors the quantizer is trained on (evenly spaced over those stored): k-means cost grows with it. */
+    public static final int CODE_TRAIN_SAMPLE = 50_000;
 
     public IndexOptions {
         if (dimension < 1 || dimension > FormatConstants.MAX_DIMENSION) {
@@ -44,30 +54,46 @@ public record IndexOptions(int dimension, Metric metric, int maxDegree, int buil
         if (extentSlots < 1) {
             throw new IllegalArgumentException("extentSlots " + extentSlots + " must be positive");
         }
+        if (codeBytes < 0 || codeBytes > dimension) {
+            throw new IllegalArgumentException("codeBytes " + codeBytes + " outside [0, dimension=" + dimension + "]");
+        }
+        if (codeTrainSize < 1) {
+            throw new IllegalArgumentException("codeTrainSize " + codeTrainSize + " must be positive");
+        }
     }
 
     public static IndexOptions dimension(int dimension) {
         return new IndexOptions(dimension, Metric.L2, DEFAULT_MAX_DEGREE, DEFAULT_BUILD_BEAM_WIDTH, DEFAULT_ALPHA,
-                DEFAULT_EXTENT_SLOTS);
+                DEFAULT_EXTENT_SLOTS, 0, DEFAULT_CODE_TRAIN_SIZE);
     }
 
     public IndexOptions withMetric(Metric m) {
-        return new IndexOptions(dimension, m, maxDegree, buildBeamWidth, alpha, extentSlots);
+        return new IndexOptions(dimension, m, maxDegree, buildBeamWidth, alpha, extentSlots, codeBytes, codeTrainSize);
     }
 
     public IndexOptions withMaxDegree(int r) {
-        return new IndexOptions(dimension, metric, r, buildBeamWidth, alpha, extentSlots);
+        return new IndexOptions(dimension, metric, r, buildBeamWidth, alpha, extentSlots, codeBytes, codeTrainSize);
     }
 
     public IndexOptions withBuildBeamWidth(int l) {
-        return new IndexOptions(dimension, metric, maxDegree, l, alpha, extentSlots);
+        return new IndexOptions(dimension, metric, maxDegree, l, alpha, extentSlots, codeBytes, codeTrainSize);
     }
 
     public IndexOptions withAlpha(float a) {
-        return new IndexOptions(dimension, metric, maxDegree, buildBeamWidth, a, extentSlots);
+        return new IndexOptions(dimension, metric, maxDegree, buildBeamWidth, a, extentSlots, codeBytes, codeTrainSize);
     }
 
     public IndexOptions withExtentSlots(int slots) {
-        return new IndexOptions(dimension, metric, maxDegree, buildBeamWidth, alpha, slots);
+        return new IndexOptions(dimension, metric, maxDegree, buildBeamWidth, alpha, slots, codeBytes, codeTrainSize);
+    }
+
+    /** Product-quantization codes of {@code bytes} per vector (0: none). */
+    public IndexOptions withCodeBytes(int bytes) {
+        return new IndexOptions(dimension, metric, maxDegree, buildBeamWidth, alpha, extentSlots, bytes, codeTrainSize);
+    }
+
+    /** Train the quantizer when the index first holds {@code vectors} vectors. */
+    public IndexOptions withCodeTrainSize(int vectors) {
+        return new IndexOptions(dimension, metric, maxDegree, buildBeamWidth, alpha, extentSlots, codeBytes, vectors);
     }
 }

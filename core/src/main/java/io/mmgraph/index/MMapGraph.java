@@ -1,5 +1,6 @@
 package io.mmgraph.index;
 
+import io.mmgraph.format.CodebookFile;
 import io.mmgraph.format.CorruptIndexException;
 import io.mmgraph.format.FileKind;
 import io.mmgraph.format.FormatConstants;
@@ -14,6 +15,7 @@ import io.mmgraph.format.VectorRecords;
 import io.mmgraph.format.VerifyReport;
 import io.mmgraph.graph.GraphBuilder;
 import io.mmgraph.graph.GraphSearcher;
+import io.mmgraph.quant.ProductQuantizer;
 import io.mmgraph.store.AccessHint;
 import io.mmgraph.store.MapMode;
 import io.mmgraph.store.Residency;
@@ -106,6 +108,15 @@ public final class MMapGraph implements AutoCloseable {
     private final AtomicInteger nextRecentre = new AtomicInteger(RECENTRE_FIRST);
     private volatile boolean closed;
     private int extentsAtCommit;
+    /** Product-quantization code bytes per vector; 0 for an index without codes. */
+    private final int codeBytes;
+    /** The quantizer: trained by this writer, or read from the codebook on first use (opening reads nothing). */
+    private volatile ProductQuantizer quantizer;
+    private final Object quantizerLock = new Object();
+    /** Ordinals below this have codes (the writer: written; a reader: its commit's coded count). */
+    private volatile long codedUpTo;
+    /** CRC32C of the codebook file, which commits record; 0 while untrained. */
+    private volatile int codebookCrc;
 
     private MMapGraph(Path dir, MapMode mode, WriterLock lock, FileChannel manifestChannel, IndexFiles files,
                       Manifest manifest, boolean recovered) {
@@ -123,6 +134,9 @@ public final class MMapGraph implements AutoCloseable {
         this.entryPoint = manifest.entryPoint();
         this.recovered = recovered;
         this.extentsAtCommit = files.mappedExtents();
+        this.codeBytes = manifest.codeBytes();
+        this.codedUpTo = manifest.codedCount();
+        this.codebookCrc = manifest.codebookCrc();
         this.graph = new StoredGraph(files.lists(), files.vectors(), kernels, metric);
         this.searchers = ThreadLocal.withInitial(() -> new QueryContext(graph, dimension));
         if (lock != null) {
@@ -135,6 +149,24 @@ public final class MMapGraph implements AutoCloseable {
         } else {
             this.builder = null;
             this.workers = null;
+        }
+        adviseVectorsForCodes();
+    }
+
+    /**
+     * An index with codes reads vectors only to re-rank (and to link new nodes), at random, and is meant to outgrow
+     * memory: its vectors file gets {@code MADV_RANDOM}, so a fault reads one page rather than the kernel's read-around
+     * window (8 MiB on the benchmark machine), while lists and codes keep the default policy that loads them quickly.
+     * An explicit {@code -Dmmgraph.advice} wins.
+     */
+    private void adviseVectorsForCodes() {
+        if (codeBytes == 0 || System.getProperty(io.mmgraph.store.ExtentFile.ADVICE_PROPERTY) != null) {
+            return;
+        }
+        try {
+            files.file(FileKind.VECTORS).advise(AccessHint.RANDOM);
+        } catch (IOException e) {
+            // A refused hint changes speed, never results; the default policy stays.
         }
     }
 
@@ -152,10 +184,12 @@ public final class MMapGraph implements AutoCloseable {
             if (Files.exists(manifestPath)) {
                 throw new FileAlreadyExistsException(dir.toString(), null, "an mmgraph index already exists here");
             }
+            int codeBytes = options.codeBytes();
             Manifest first = new Manifest(0, new SecureRandom().nextLong(), options.dimension(),
                     options.metric().code(), options.maxDegree(), Manifest.State.CLEAN, 0, options.extentSlots(),
                     -1, options.buildBeamWidth(), options.alpha(),
-                    IndexFiles.lengthsFor(options.dimension(), options.maxDegree(), options.extentSlots(), 0));
+                    IndexFiles.lengthsFor(options.dimension(), options.maxDegree(), codeBytes, options.extentSlots(),
+                            0, 0), codeBytes, 0, 0, codeBytes > 0 ? options.codeTrainSize() : 0);
             // Data files first, manifest last: the manifest's existence is what makes the directory an index.
             IndexFiles.create(dir, first).close();
             ManifestFile.create(manifestPath, first);
@@ -386,6 +420,9 @@ public final class MMapGraph implements AutoCloseable {
                     files.vectors().write(first + i, stored[i]);
                     files.lists().write(first + i, NO_NEIGHBORS, 0);
                 }
+                if (codeBytes > 0) {
+                    encode(first, stored);
+                }
             } catch (InternalError e) {
                 throw fault(e);
             }
@@ -395,6 +432,88 @@ public final class MMapGraph implements AutoCloseable {
             allocated = first + stored.length;
             return first;
         }
+    }
+
+    /** Training runs this many k-means iterations per subspace. */
+    private static final int CODE_TRAIN_ITERATIONS = 12;
+    /** The training sample's vectors stay below this many bytes (high dimensions get fewer vectors). */
+    private static final long CODE_TRAIN_SAMPLE_BYTES = 128L << 20;
+
+    /**
+     * Writes the codes of the new nodes {@code [first, first + stored.length)} (under the allocation lock, after
+     * their vectors), training the quantizer first when the index reaches its train size, and encoding any earlier
+     * node without a code (all of them, right after training).
+     */
+    private void encode(int first, float[][] stored) throws IOException {
+        ProductQuantizer pq = quantizer;
+        if (pq == null) {
+            if (codedUpTo > 0) {
+                pq = quantizer();
+            } else if ((long) first + stored.length >= manifest.codeTrainSize()) {
+                pq = train(first, stored);
+            } else {
+                return;
+            }
+        }
+        byte[] code = new byte[codeBytes];
+        float[] v = new float[dimension];
+        for (long ord = codedUpTo; ord < first; ord++) {
+            files.vectors().read(ord, v);
+            pq.encode(v, code, 0);
+            files.codes().write(ord, code);
+        }
+        for (int i = 0; i < stored.length; i++) {
+            pq.encode(stored[i], code, 0);
+            files.codes().write(first + i, code);
+        }
+        codedUpTo = (long) first + stored.length;
+    }
+
+    /**
+     * Trains the quantizer on an evenly spaced sample of the stored vectors and the new ones, and writes the codebook
+     * durably (before any commit can name it). Seeded by the index id: one index always trains the same codebook.
+     */
+    private ProductQuantizer train(int first, float[][] stored) throws IOException {
+        long total = (long) first + stored.length;
+        long byBytes = Math.max(256, CODE_TRAIN_SAMPLE_BYTES / ((long) dimension * Float.BYTES));
+        int size = (int) Math.min(total, Math.min(IndexOptions.CODE_TRAIN_SAMPLE, byBytes));
+        float[][] sample = new float[size][];
+        for (int i = 0; i < size; i++) {
+            long ord = (long) i * total / size;
+            if (ord >= first) {
+                sample[i] = stored[(int) (ord - first)];
+            } else {
+                sample[i] = new float[dimension];
+                files.vectors().read(ord, sample[i]);
+            }
+        }
+        ProductQuantizer pq = ProductQuantizer.train(sample, codeBytes, metric, manifest.indexId(),
+                CODE_TRAIN_ITERATIONS);
+        codebookCrc = CodebookFile.write(dir, pq);
+        quantizer = pq;
+        return pq;
+    }
+
+    /** The quantizer, read from the codebook file on first use; the index has codes ({@code codedUpTo > 0}). */
+    private ProductQuantizer quantizer() throws IOException {
+        ProductQuantizer pq = quantizer;
+        if (pq != null) {
+            return pq;
+        }
+        synchronized (quantizerLock) {
+            pq = quantizer;
+            if (pq == null) {
+                pq = CodebookFile.read(dir, codebookCrc);
+                if (pq.codeBytes() != codeBytes || pq.dimension() != dimension || pq.metric() != metric) {
+                    throw new CorruptIndexException(io.mmgraph.format.FormatConstants.codebookPath(dir),
+                            "the codebook is for " + pq.dimension() + "-d " + pq.metric() + " vectors in "
+                                    + pq.codeBytes() + " bytes, the index has " + dimension + "-d " + metric
+                                    + " vectors and " + codeBytes + "-byte codes");
+                }
+                quantizer = pq;
+            }
+        }
+        return pq;
     }
 
     /** Links a stored node into the graph, then publishes the prefix of linked nodes it completes. */
@@ -471,12 +590,15 @@ public final class MMapGraph implements AutoCloseable {
         Manifest current = manifest;
         int n = published;
         int entry = n == 0 ? -1 : entryPoint < n ? entryPoint : 0;
-        if (n == current.committedCount() && state == current.state() && entry == current.entryPoint()) {
+        long coded = Math.min(codedUpTo, n);
+        if (n == current.committedCount() && state == current.state() && entry == current.entryPoint()
+                && coded == current.codedCount()) {
             return;
         }
         int extents = files.mappedExtents();
-        files.forceForCommit(current.committedCount(), n, extents != extentsAtCommit);
-        Manifest next = current.next(state, n, entry, IndexFiles.lengthsFor(current, n));
+        files.forceForCommit(current.committedCount(), n, current.codedCount(), extents != extentsAtCommit);
+        Manifest next = current.next(state, n, entry, coded, coded > 0 ? codebookCrc : 0,
+                IndexFiles.lengthsFor(current, n, coded));
         ManifestFile.commit(manifestChannel, next);
         extentsAtCommit = extents;
         manifest = next;
@@ -504,7 +626,7 @@ public final class MMapGraph implements AutoCloseable {
                 throw new CorruptIndexException(FormatConstants.manifestPath(dir),
                         "the index was replaced by another one since it was opened; reopen it");
             }
-            for (FileKind kind : FileKind.values()) {
+            for (FileKind kind : files.kinds()) {
                 RecordFile rf = files.file(kind);
                 long need = newest.committedLength(kind);
                 long have = rf.fileSize();
@@ -515,6 +637,8 @@ public final class MMapGraph implements AutoCloseable {
             files.mapFor(newest.committedCount());
             manifest = newest;
             entryPoint = newest.entryPoint();
+            codebookCrc = newest.codebookCrc();
+            codedUpTo = newest.codedCount();
             boolean changed = published != (int) newest.committedCount();
             published = (int) newest.committedCount();
             return changed || newest.state() != current.state();
@@ -570,22 +694,35 @@ public final class MMapGraph implements AutoCloseable {
         }
     }
 
-    private SearchResult graphSearch(QueryContext ctx, SearchOptions options, int n) {
-        GraphSearcher searcher = ctx.searcher;
-        int k = Math.min(options.k(), beamSearch(ctx, options.beamWidth(), n));
+    private SearchResult graphSearch(QueryContext ctx, SearchOptions options, int n) throws IOException {
+        int k = Math.min(options.k(), beamSearch(ctx, options.beamWidth(), n, options.codes()));
         Neighbor[] out = new Neighbor[k];
-        int[] nodes = searcher.resultNodes();
-        float[] dists = searcher.resultDistances();
         for (int i = 0; i < k; i++) {
-            out[i] = new Neighbor(nodes[i], dists[i]);
+            out[i] = new Neighbor(ctx.nodes[i], ctx.distances[i]);
         }
-        return new SearchResult(List.of(out), searcher.distanceComputations() + ctx.sampleDistances);
+        return new SearchResult(List.of(out), ctx.distanceComputations());
     }
 
-    /** Beam search from the seeds for the query prepared in {@code ctx}; returns how many nodes it found. */
-    private int beamSearch(QueryContext ctx, int beamWidth, int n) {
+    /**
+     * Beam search from the seeds for the query prepared in {@code ctx}; returns how many nodes it found, nearest
+     * first in {@code ctx.nodes} and {@code ctx.distances}. Where the index has codes for all {@code n} nodes and
+     * {@code useCodes}, the walk scores nodes by their codes (a small file that stays in memory) and the beam's
+     * nodes are then re-ranked by their full vectors, the only vector reads of the search.
+     */
+    private int beamSearch(QueryContext ctx, int beamWidth, int n, boolean useCodes) throws IOException {
         int seeds = seeds(ctx, ctx.query, n);
-        return ctx.searcher.search(ctx.scorer, ctx.entries, seeds, beamWidth, n);
+        GraphSearcher searcher = ctx.searcher;
+        if (!useCodes || codeBytes == 0 || codedUpTo < n) {
+            int found = searcher.search(ctx.scorer, ctx.entries, seeds, beamWidth, n);
+            ctx.nodes = searcher.resultNodes();
+            ctx.distances = searcher.resultDistances();
+            ctx.reranked = 0;
+            return found;
+        }
+        StoredGraph.CodeScorer codes = ctx.codeScorer(graph, quantizer(), files.codes());
+        codes.setQuery(ctx.query);
+        int found = searcher.search(codes, ctx.entries, seeds, beamWidth, n);
+        return ctx.rerank(found);
     }
 
     /** Whether searches enter through an {@link EntrySample}; {@code -Dmmgraph.entrySample=false} turns it off. */
@@ -652,10 +789,10 @@ public final class MMapGraph implements AutoCloseable {
             return 0;
         }
         try {
-            int found = Math.min(k, beamSearch(ctx, Math.max(ef, k), n));
-            System.arraycopy(ctx.searcher.resultNodes(), 0, ordinals, 0, found);
+            int found = Math.min(k, beamSearch(ctx, Math.max(ef, k), n, true));
+            System.arraycopy(ctx.nodes, 0, ordinals, 0, found);
             if (distances != null) {
-                System.arraycopy(ctx.searcher.resultDistances(), 0, distances, 0, found);
+                System.arraycopy(ctx.distances, 0, distances, 0, found);
             }
             deliverPendingFault(ctx);
             return found;
@@ -673,11 +810,13 @@ public final class MMapGraph implements AutoCloseable {
 
     /** Distances the calling thread's last {@link #search(float[], int, int, int[], float[])} computed: its cost. */
     public int lastDistanceComputations() {
-        QueryContext ctx = searchers.get();
-        return ctx.searcher.distanceComputations() + ctx.sampleDistances;
+        return searchers.get().distanceComputations();
     }
 
-    /** One thread's reusable search state: the prepared query, a scorer bound to it and the beam searcher. */
+    /**
+     * One thread's reusable search state: the prepared query, the scorers bound to it (full vectors, and codes once
+     * the index has them), the beam searcher and the last search's results.
+     */
     private static final class QueryContext {
         final float[] query;
         final io.mmgraph.graph.NodeScorer scorer;
@@ -687,11 +826,74 @@ public final class MMapGraph implements AutoCloseable {
         final float[] sampleScratch = new float[EntrySample.SEEDS];
         /** Heap distances the last search computed to choose its entries. */
         int sampleDistances;
+        /** Full-vector distances the last search computed to re-rank its beam (0 when it walked by vectors). */
+        int reranked;
+        StoredGraph.CodeScorer codeScorer;
+        /** The last search's results, nearest first: the searcher's arrays, or the re-ranked ones below. */
+        int[] nodes;
+        float[] distances;
+        private long[] packed = new long[0];
+        private int[] rerankNodes = new int[0];
+        private float[] rerankDistances = new float[0];
 
         QueryContext(StoredGraph graph, int dimension) {
             this.query = new float[dimension];
             this.scorer = graph.query(query);
             this.searcher = new GraphSearcher(graph);
+        }
+
+        StoredGraph.CodeScorer codeScorer(StoredGraph graph, ProductQuantizer pq, io.mmgraph.format.CodeRecords codes) {
+            StoredGraph.CodeScorer c = codeScorer;
+            if (c == null || !c.uses(pq)) {
+                c = graph.codes(pq, codes);
+                codeScorer = c;
+            }
+            return c;
+        }
+
+        /**
+         * Re-scores the searcher's {@code found} nodes by their full vectors and sorts them: the vectors are touched
+         * first so that their cache misses (or page faults' read-ahead) overlap, then measured.
+         */
+        int rerank(int found) {
+            if (packed.length < found) {
+                packed = new long[found];
+                rerankNodes = new int[found];
+                rerankDistances = new float[found];
+            }
+            int[] candidates = searcher.resultNodes();
+            for (int i = 0; i < found; i++) {
+                scorer.prefetch(candidates[i]);
+            }
+            for (int i = 0; i < found; i++) {
+                packed[i] = pack(scorer.distance(candidates[i]), candidates[i]);
+            }
+            java.util.Arrays.sort(packed, 0, found);
+            for (int i = 0; i < found; i++) {
+                rerankNodes[i] = (int) packed[i];
+                rerankDistances[i] = unpackDistance(packed[i]);
+            }
+            nodes = rerankNodes;
+            distances = rerankDistances;
+            reranked = found;
+            return found;
+        }
+
+        int distanceComputations() {
+            return searcher.distanceComputations() + sampleDistances + reranked;
+        }
+
+        /** Orders by distance (any sign), then by node: the float's bits made to sort as signed ints. */
+        private static long pack(float distance, int node) {
+            int bits = Float.floatToRawIntBits(distance);
+            bits ^= (bits >> 31) & 0x7fffffff;
+            return ((long) bits << 32) | (node & 0xffffffffL);
+        }
+
+        private static float unpackDistance(long packed) {
+            int bits = (int) (packed >> 32);
+            bits ^= (bits >> 31) & 0x7fffffff;
+            return Float.intBitsToFloat(bits);
         }
     }
 
@@ -768,7 +970,11 @@ public final class MMapGraph implements AutoCloseable {
     }
 
     /** The files a search reads, in the order {@link #warm} loads them: every hop reads a list, then vectors. */
-    private static final List<FileKind> SEARCHED_FILES = List.of(FileKind.NEIGHBOR_LISTS, FileKind.VECTORS);
+    private List<FileKind> searchedFiles() {
+        return codeBytes > 0 && codedUpTo > 0
+                ? List.of(FileKind.NEIGHBOR_LISTS, FileKind.CODES, FileKind.VECTORS)
+                : List.of(FileKind.NEIGHBOR_LISTS, FileKind.VECTORS);
+    }
 
     /**
      * How much of each file's published records is in memory now ({@code mincore}; whichever process read it): the
@@ -780,7 +986,7 @@ public final class MMapGraph implements AutoCloseable {
         int n = published;
         Map<FileKind, Residency> out = new java.util.EnumMap<>(FileKind.class);
         try {
-            for (FileKind kind : FileKind.values()) {
+            for (FileKind kind : files.kinds()) {
                 out.put(kind, files.file(kind).residency(n));
             }
         } catch (IllegalStateException e) {
@@ -792,7 +998,7 @@ public final class MMapGraph implements AutoCloseable {
     /** Bytes {@link #warm} loads: the published records of the neighbour lists and the vectors. */
     public long warmBytes() {
         long total = 0;
-        for (FileKind kind : SEARCHED_FILES) {
+        for (FileKind kind : searchedFiles()) {
             total += files.file(kind).recordBytes(published);
         }
         return total;
@@ -810,7 +1016,7 @@ public final class MMapGraph implements AutoCloseable {
         int n = published;
         try {
             long sink = 0;
-            for (FileKind kind : SEARCHED_FILES) {
+            for (FileKind kind : searchedFiles()) {
                 sink += files.file(kind).load(n, progress);
             }
             if (sink == Long.MIN_VALUE) { // never true; keeps the loads
@@ -865,8 +1071,12 @@ public final class MMapGraph implements AutoCloseable {
         Manifest m = manifest;
         Map<String, Long> bytes = new LinkedHashMap<>();
         bytes.put(FormatConstants.MANIFEST_FILE, Files.size(FormatConstants.manifestPath(dir)));
-        for (FileKind kind : FileKind.values()) {
+        for (FileKind kind : files.kinds()) {
             bytes.put(kind.fileName(), files.file(kind).fileSize());
+        }
+        Path codebook = io.mmgraph.format.FormatConstants.codebookPath(dir);
+        if (codeBytes > 0 && Files.exists(codebook)) {
+            bytes.put(FormatConstants.CODEBOOK_FILE, Files.size(codebook));
         }
         return new IndexStats(published, m.committedCount(), dimension, metric.toString(), maxDegree, m.sequence(),
                 mode.name().toLowerCase(java.util.Locale.ROOT), bytes, files.mappedExtents(), kernels.name(),
@@ -882,7 +1092,10 @@ public final class MMapGraph implements AutoCloseable {
         requireIndex(dir);
         boolean all = io.mmgraph.store.NativeIO.evictFromPageCache(FormatConstants.manifestPath(dir).toString()) == 0;
         for (FileKind kind : FileKind.values()) {
-            all &= io.mmgraph.store.NativeIO.evictFromPageCache(dir.resolve(kind.fileName()).toString()) == 0;
+            Path file = dir.resolve(kind.fileName());
+            if (kind.required() || Files.exists(file)) {
+                all &= io.mmgraph.store.NativeIO.evictFromPageCache(file.toString()) == 0;
+            }
         }
         return all;
     }
@@ -1023,7 +1236,7 @@ public final class MMapGraph implements AutoCloseable {
      * InternalError; name the file that is now too short, if one is.
      */
     private IOException fault(InternalError e) {
-        for (FileKind kind : FileKind.values()) {
+        for (FileKind kind : files.kinds()) {
             RecordFile rf = files.file(kind);
             try {
                 long need = rf.layout().extentStart(rf.mappedExtents());

@@ -7,8 +7,10 @@ package io.mmgraph.index;
  * @param ef    L, the beam width of the graph search (HNSW's ef); at least k is used. Larger finds more of the true
  *              nearest neighbours at proportionally more cost. Default {@link #DEFAULT_EF}
  * @param exact brute force over every vector instead of the graph (the recall oracle)
+ * @param codes where the index has product-quantization codes, walk the graph by code distances and re-rank the
+ *              beam's nodes by their full vectors (the default); false walks by the full vectors
  */
-public record SearchOptions(int k, int ef, boolean exact) {
+public record SearchOptions(int k, int ef, boolean exact, boolean codes) {
     /** Chosen so that recall@10 ≥ 0.95 on the synthetic and sentence-embedding sets of docs/benchmarks.md. */
     public static final int DEFAULT_EF = 100;
 
@@ -22,15 +24,20 @@ public record SearchOptions(int k, int ef, boolean exact) {
     }
 
     public static SearchOptions k(int k) {
-        return new SearchOptions(k, DEFAULT_EF, false);
+        return new SearchOptions(k, DEFAULT_EF, false, true);
     }
 
     public SearchOptions withEf(int newEf) {
-        return new SearchOptions(k, newEf, exact);
+        return new SearchOptions(k, newEf, exact, codes);
     }
 
     public SearchOptions exactSearch() {
-        return new SearchOptions(k, ef, true);
+        return new SearchOptions(k, ef, true, codes);
+    }
+
+    /** Walks the graph by the full vectors even where the index has codes. */
+    public SearchOptions withoutCodes() {
+        return new SearchOptions(k, ef, exact, false);
     }
 
     /** The beam width actually used. */

@@ -3,6 +3,8 @@ package io.mmgraph.quant;
 import io.mmgraph.vector.Kernels;
 import io.mmgraph.vector.Metric;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
@@ -337,6 +339,35 @@ public final class ProductQuantizer {
         }
         return bias + sign * ((s0 + s1) + (s2 + s3));
     }
+
+    /**
+     * As {@link #distance(float[], byte[], int)}, for a code stored in (mapped) memory at {@code codes[offset ..]}:
+     * the graph walk reads codes in place from the codes file.
+     */
+    public float distance(float[] table, MemorySegment codes, long offset) {
+        int k = centroidsPerSubspace;
+        int m = subspaces;
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int s = 0;
+        int row = 0;
+        for (; s + 3 < m; s += 4, row += 4 * k) {
+            // One 4-byte load for four codes: little-endian, so code s is the lowest byte.
+            int four = codes.get(CODE_WORD, offset + s);
+            s0 += table[row + (four & 0xFF)];
+            s1 += table[row + k + ((four >>> 8) & 0xFF)];
+            s2 += table[row + 2 * k + ((four >>> 16) & 0xFF)];
+            s3 += table[row + 3 * k + (four >>> 24)];
+        }
+        for (; s < m; s++, row += k) {
+            s0 += table[row + (codes.get(ValueLayout.JAVA_BYTE, offset + s) & 0xFF)];
+        }
+        return bias + sign * ((s0 + s1) + (s2 + s3));
+    }
+
+    private static final ValueLayout.OfInt CODE_WORD = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** d, the dimension of the vectors this quantizer encodes. */
     public int dimension() {

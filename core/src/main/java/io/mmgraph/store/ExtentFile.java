@@ -35,6 +35,29 @@ public final class ExtentFile implements AutoCloseable {
     private static final boolean PREFAULT_FRESH_EXTENTS =
             !"false".equals(System.getProperty("mmgraph.prefault"));
 
+    /**
+     * The access policy every mapping starts with: the kernel's {@link AccessHint#NORMAL} unless
+     * {@code -Dmmgraph.advice=RANDOM} (or {@code SEQUENTIAL}) says otherwise; {@link #advise} changes it per file. With
+     * NORMAL a fault on an uncached page reads around it (up to {@code read_ahead_kb}), which loads an index that fits
+     * in memory ten times faster from cold than RANDOM's one page per fault, and wastes reads on one that does not
+     * (docs/benchmarks.md, "Access policy").
+     */
+    public static final AccessHint DEFAULT_POLICY = defaultPolicy(System.getProperty("mmgraph.advice"));
+
+    /** The system property that overrides {@link #DEFAULT_POLICY}; when it is set, indexes keep it for every file. */
+    public static final String ADVICE_PROPERTY = "mmgraph.advice";
+
+    static AccessHint defaultPolicy(String property) {
+        if (property == null || property.isBlank()) {
+            return AccessHint.NORMAL;
+        }
+        AccessHint h = AccessHint.valueOf(property.trim().toUpperCase(java.util.Locale.ROOT));
+        if (h != AccessHint.NORMAL && h != AccessHint.RANDOM && h != AccessHint.SEQUENTIAL) {
+            throw new IllegalArgumentException("mmgraph.advice must be NORMAL, RANDOM or SEQUENTIAL, not " + property);
+        }
+        return h;
+    }
+
     private final Path path;
     private final FileChannel channel;
     private final MapMode mode;
@@ -42,7 +65,8 @@ public final class ExtentFile implements AutoCloseable {
     private final long extentBytes;
     private final Arena arena = Arena.ofShared();
     private volatile MemorySegment[] extents = new MemorySegment[0];
-    private volatile AccessHint hint;
+    /** The policy applied to every extent, including those mapped later; null where the platform has none. */
+    private volatile AccessHint hint = NativeIO.madviseAvailable() ? DEFAULT_POLICY : null;
     private volatile boolean closed;
 
     private ExtentFile(Path path, FileChannel channel, MapMode mode, long dataOffset, long extentBytes) {
@@ -141,15 +165,15 @@ public final class ExtentFile implements AutoCloseable {
                 size = end;
             }
             MemorySegment segment = channel.map(jdkMode(), start, extentBytes, arena);
+            AccessHint h = hint;
+            if (h != null && h != AccessHint.NORMAL) {
+                adviseOne(segment, h); // before any fault: the policy decides how faults fill the page cache
+            }
             if (fresh && PREFAULT_FRESH_EXTENTS) {
                 // Appends fill a new extent front to back: fault its pages in once, in the kernel, rather than one
                 // write fault per page (docs/benchmarks.md). Only fresh extents: populating existing ones would read
                 // the whole index in. Best effort: kernels before 5.14 say EINVAL.
                 NativeIO.populateWrite(segment);
-            }
-            AccessHint h = hint;
-            if (h != null) {
-                adviseOne(segment, h);
             }
             grown[e] = segment;
         }

@@ -52,16 +52,20 @@ class ManifestTest {
     void randomRoundTrips() throws IOException {
         Random r = TestSeeds.random("ManifestTest.randomRoundTrips");
         for (int i = 0; i < 500; i++) {
+            int dimension = 1 + r.nextInt(FormatConstants.MAX_DIMENSION);
+            int codeBytes = r.nextBoolean() ? 0 : 1 + r.nextInt(dimension);
             Map<FileKind, Long> lengths = new EnumMap<>(FileKind.class);
-            for (FileKind k : FileKind.values()) {
+            for (FileKind k : IndexFiles.kinds(codeBytes)) {
                 lengths.put(k, r.nextLong() >>> 1);
             }
             int count = r.nextInt(Integer.MAX_VALUE);
-            Manifest m = new Manifest(r.nextLong() >>> 1, r.nextLong(), 1 + r.nextInt(FormatConstants.MAX_DIMENSION),
+            long coded = codeBytes > 0 && r.nextBoolean() ? count : 0;
+            Manifest m = new Manifest(r.nextLong() >>> 1, r.nextLong(), dimension,
                     1 + r.nextInt(3), 1 + r.nextInt(FormatConstants.MAX_DEGREE),
                     r.nextBoolean() ? Manifest.State.CLEAN : Manifest.State.OPEN, count,
                     1 + r.nextInt(1 << 20), count == 0 ? -1 : r.nextInt(count), 1 + r.nextInt(1000),
-                    1f + r.nextFloat(), lengths);
+                    1f + r.nextFloat(), lengths, codeBytes, coded, coded > 0 ? r.nextInt() : 0,
+                    codeBytes > 0 ? 1 + r.nextInt(1 << 20) : 0);
             Manifest back = Manifest.decode(FILE, m.encode());
             assertEquals(m, back);
             assertEquals(m.sequence() & 1, back.pageIndex());
@@ -154,15 +158,75 @@ class ManifestTest {
         assertEquals(17, b.getInt(52));
         assertEquals(100, b.getInt(56));
         assertEquals(1.2f, b.getFloat(60));
-        assertEquals(FileKind.values().length, b.getInt(64));
-        assertEquals(FileKind.VECTORS.code(), b.getInt(72));
-        assertEquals(123_456L, b.getLong(80));
+        assertEquals(3, b.getInt(64));
+        assertEquals(0, b.getInt(68), "no codes");
+        assertEquals(0, b.getLong(72));
+        assertEquals(0, b.getInt(80));
+        assertEquals(0, b.getInt(84));
+        assertEquals(FileKind.VECTORS.code(), b.getInt(88));
+        assertEquals(123_456L, b.getLong(96));
+        assertEquals(FileKind.NEIGHBOR_LISTS.code(), b.getInt(88 + 32));
         byte[] bytes = new byte[FormatConstants.MANIFEST_PAGE_BYTES];
         b.get(0, bytes);
         assertEquals(Crc.of(bytes, 0, 4092), b.getInt(4092));
-        for (int i = 72 + 16 * FileKind.values().length; i < 4092; i++) {
+        for (int i = 88 + 16 * 3; i < 4092; i++) {
             assertEquals(0, bytes[i], "padding byte " + i);
         }
         assertNotNull(m.toString());
+    }
+
+    @Test
+    void codeFieldsSitAtTheDocumentedOffsets() throws IOException {
+        Map<FileKind, Long> lengths = new EnumMap<>(sample(0).committedLengths());
+        lengths.put(FileKind.CODES, 65_536L + 32 * 613);
+        Manifest m = new Manifest(6, 1, 100, 1, 30, Manifest.State.CLEAN, 613, 64, 17, 100, 1.2f, lengths, 32, 613,
+                0xCAFE_BABE, 50_000);
+        ByteBuffer b = m.encode().order(FormatConstants.BYTE_ORDER);
+        assertEquals(4, b.getInt(64));
+        assertEquals(32, b.getInt(68));
+        assertEquals(613, b.getLong(72));
+        assertEquals(0xCAFE_BABE, b.getInt(80));
+        assertEquals(50_000, b.getInt(84));
+        assertEquals(FileKind.CODES.code(), b.getInt(88 + 3 * 16));
+        assertEquals(65_536L + 32 * 613, b.getLong(88 + 3 * 16 + 8));
+        assertEquals(m, Manifest.decode(FILE, b));
+    }
+
+    @Test
+    void aVersion1PageReadsAsAnIndexWithoutCodes() throws IOException {
+        Manifest m = sample(8);
+        ByteBuffer v2 = m.encode().order(FormatConstants.BYTE_ORDER);
+        ByteBuffer v1 = ByteBuffer.allocate(FormatConstants.MANIFEST_PAGE_BYTES).order(FormatConstants.BYTE_ORDER);
+        v1.put(0, v2, 0, 68);
+        v1.putInt(4, 1);
+        v1.put(72, v2, 88, 3 * 16); // version 1: zero at 68, the file table at 72
+        v1.putInt(Manifest.OFF_CRC, Crc.of(v1.array(), 0, Manifest.OFF_CRC));
+        Manifest back = Manifest.decode(FILE, v1);
+        assertEquals(m, back);
+        assertEquals(0, back.codeBytes());
+    }
+
+    @Test
+    void codeFieldsOutOfRangeAreCorrupt() {
+        Map<FileKind, Long> lengths = new EnumMap<>(sample(0).committedLengths());
+        // Codes named without code bytes, code bytes without a codes file, coded beyond the commit, no train size.
+        assertThrows(CorruptIndexException.class, () -> decodeOf(lengthsWithCodes(lengths), 0, 0, 1));
+        assertThrows(CorruptIndexException.class, () -> decodeOf(lengths, 8, 0, 1));
+        assertThrows(CorruptIndexException.class, () -> decodeOf(lengthsWithCodes(lengths), 8, 614, 1));
+        assertThrows(CorruptIndexException.class, () -> decodeOf(lengthsWithCodes(lengths), 8, 0, 0));
+        assertThrows(CorruptIndexException.class, () -> decodeOf(lengthsWithCodes(lengths), 101, 0, 1));
+    }
+
+    private static Map<FileKind, Long> lengthsWithCodes(Map<FileKind, Long> lengths) {
+        Map<FileKind, Long> out = new EnumMap<>(lengths);
+        out.put(FileKind.CODES, 65_536L);
+        return out;
+    }
+
+    private static Manifest decodeOf(Map<FileKind, Long> lengths, int codeBytes, long coded, int trainSize)
+            throws IOException {
+        Manifest m = new Manifest(6, 1, 100, 1, 30, Manifest.State.CLEAN, 613, 64, 17, 100, 1.2f, lengths, codeBytes,
+                coded, 0, trainSize);
+        return Manifest.decode(FILE, m.encode());
     }
 }

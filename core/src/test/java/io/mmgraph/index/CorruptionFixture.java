@@ -51,7 +51,7 @@ final class CorruptionFixture {
         }
         Manifest m = ManifestFile.read(FormatConstants.manifestPath(dir)).newest();
         assertEquals(COUNT, m.committedCount());
-        for (FileKind kind : FileKind.values()) {
+        for (FileKind kind : io.mmgraph.format.IndexFiles.kinds(0)) {
             assertEquals(layout(kind).lengthFor(COUNT), m.committedLength(kind), kind.toString());
         }
         assertEquals(4, layout(FileKind.VECTORS).extentsFor(COUNT));
@@ -65,7 +65,7 @@ final class CorruptionFixture {
             return FormatConstants.MANIFEST_FILE_BYTES;
         }
         Manifest m = ManifestFile.read(FormatConstants.manifestPath(dir)).newest();
-        for (FileKind kind : FileKind.values()) {
+        for (FileKind kind : io.mmgraph.format.IndexFiles.kinds(0)) {
             if (kind.fileName().equals(fileName)) {
                 return m.committedLength(kind);
             }

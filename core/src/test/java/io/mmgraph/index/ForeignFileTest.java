@@ -40,7 +40,7 @@ class ForeignFileTest {
         Path other = tmp.resolve("other");
         CorruptionFixture.build(mine, r.nextLong());
         CorruptionFixture.build(other, r.nextLong());
-        for (FileKind kind : FileKind.values()) {
+        for (FileKind kind : io.mmgraph.format.IndexFiles.kinds(0)) {
             Path file = mine.resolve(kind.fileName());
             byte[] original = Files.readAllBytes(file);
             Files.copy(other.resolve(kind.fileName()), file, StandardCopyOption.REPLACE_EXISTING);

@@ -57,7 +57,7 @@ class TruncationTest {
         Path dir = tmp.resolve("idx");
         CorruptionFixture.build(dir, r.nextLong());
         List<String> files = new ArrayList<>(List.of(FormatConstants.MANIFEST_FILE));
-        for (FileKind kind : FileKind.values()) {
+        for (FileKind kind : io.mmgraph.format.IndexFiles.kinds(0)) {
             files.add(kind.fileName());
         }
         int cases = 0;
@@ -99,7 +99,7 @@ class TruncationTest {
     }
 
     private static FileKind kindOf(String fileName) {
-        for (FileKind k : FileKind.values()) {
+        for (FileKind k : io.mmgraph.format.IndexFiles.kinds(0)) {
             if (k.fileName().equals(fileName)) {
                 return k;
             }

@@ -10,7 +10,7 @@ public final class Engines {
     }
 
     /** Engine names {@code --engines} accepts: the JVM engines and hnswlib. */
-    public static final List<String> ALL = List.of("mmgraph", "jvector", "lucene", "exact", "hnswlib");
+    public static final List<String> ALL = List.of("mmgraph", "mmgraph-pq", "jvector", "lucene", "exact", "hnswlib");
 
     /** Checks a name without loading the engine's classes (which would start its SIMD provider in this JVM). */
     public static void requireKnown(String name) {
@@ -25,7 +25,8 @@ public final class Engines {
 
     public static Engine create(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case "mmgraph" -> new MMGraphEngine();
+            case "mmgraph" -> new MMGraphEngine(false);
+            case "mmgraph-pq" -> new MMGraphEngine(true);
             case "jvector" -> new JVectorEngine();
             case "lucene" -> new LuceneEngine();
             case "exact" -> new ExactEngine();

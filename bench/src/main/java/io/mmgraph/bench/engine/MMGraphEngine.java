@@ -9,15 +9,26 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-/** mmgraph itself: built with {@link MMapGraph#addAll} in batches, searched on a fresh read-only open. */
+/**
+ * mmgraph itself: built with {@link MMapGraph#addAll} in batches, searched on a fresh read-only open. As
+ * {@code mmgraph-pq}, with product-quantization codes of one byte per four dimensions: the walk scores codes and the
+ * beam is re-ranked by the full vectors (the beyond-RAM configuration).
+ */
 public final class MMGraphEngine implements Engine {
     /** Batch size of {@code addAll}: the same as {@code mmgraph import}. */
     private static final int BATCH = 4096;
+    /** Dimensions per code byte of {@code mmgraph-pq}: 128-d vectors get 32-byte codes, 16× smaller. */
+    private static final int DIMENSIONS_PER_CODE_BYTE = 4;
+    private final boolean codes;
     private BuildParams params;
+
+    public MMGraphEngine(boolean codes) {
+        this.codes = codes;
+    }
 
     @Override
     public String name() {
-        return "mmgraph";
+        return codes ? "mmgraph-pq" : "mmgraph";
     }
 
     @Override
@@ -28,7 +39,8 @@ public final class MMGraphEngine implements Engine {
     @Override
     public String describeConfig() {
         return params == null ? "mmgraph" : "mmgraph R=" + params.degree() + " L=" + params.buildBeamWidth()
-                + " alpha=" + params.alpha() + " (incremental Vamana, mapped vectors and lists)";
+                + " alpha=" + params.alpha() + " (incremental Vamana, mapped vectors and lists"
+                + (codes ? "; walks by PQ codes of d/" + DIMENSIONS_PER_CODE_BYTE + " bytes, re-ranks by vectors)" : ")");
     }
 
     @Override
@@ -36,6 +48,11 @@ public final class MMGraphEngine implements Engine {
         this.params = params;
         IndexOptions options = IndexOptions.dimension(data.dimension()).withMetric(params.metric())
                 .withMaxDegree(params.degree()).withBuildBeamWidth(params.buildBeamWidth()).withAlpha(params.alpha());
+        if (codes) {
+            // Trained at the default size, or on the whole set where it is smaller, so that every search uses codes.
+            options = options.withCodeBytes(Math.max(1, data.dimension() / DIMENSIONS_PER_CODE_BYTE))
+                    .withCodeTrainSize(Math.min(IndexOptions.DEFAULT_CODE_TRAIN_SIZE, data.base().length));
+        }
         try (MMapGraph index = MMapGraph.create(dir, options)) {
             List<float[]> all = Arrays.asList(data.base());
             for (int from = 0; from < all.size(); from += BATCH) {

@@ -40,7 +40,7 @@ class EngineContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mmgraph", "jvector", "lucene", "exact"})
+    @ValueSource(strings = {"mmgraph", "mmgraph-pq", "jvector", "lucene", "exact"})
     void findsTheTrueNeighboursAsBaseOrdinals(String name) throws IOException {
         for (Metric metric : new Metric[]{Metric.L2, Metric.COSINE}) {
             BenchData d = data(metric);
