@@ -7,13 +7,13 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Peak memory figures of this process. */
-final class ProcessMemory {
+/** Peak memory and page-fault figures of this process (Linux /proc; -1 where the OS does not say). */
+public final class ProcessMemory {
     private ProcessMemory() {
     }
 
     /** Sum of the heap pools' peak usage since the JVM started (an upper bound of the true peak: pools peak apart). */
-    static long heapPeakBytes() {
+    public static long heapPeakBytes() {
         long sum = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
@@ -24,7 +24,7 @@ final class ProcessMemory {
     }
 
     /** Peak resident set (VmHWM from /proc/self/status), or -1 where the OS does not say. */
-    static long rssPeakBytes() {
+    public static long rssPeakBytes() {
         return statusKiB("VmHWM:");
     }
 
@@ -44,5 +44,30 @@ final class ProcessMemory {
             return -1;
         }
         return -1;
+    }
+
+    /** Major page faults of this process so far (those that read from disk), field 12 of /proc/self/stat. */
+    public static long majorFaults() {
+        return statField(12);
+    }
+
+    /** Minor page faults of this process so far (page already in memory), field 10 of /proc/self/stat. */
+    public static long minorFaults() {
+        return statField(10);
+    }
+
+    private static long statField(int field) {
+        Path stat = Path.of("/proc/self/stat");
+        if (!Files.isReadable(stat)) {
+            return -1;
+        }
+        try {
+            String s = Files.readString(stat);
+            // Fields after the command name, which is in parentheses and may hold spaces: field 3 is the first.
+            String[] rest = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(rest[field - 3]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 }

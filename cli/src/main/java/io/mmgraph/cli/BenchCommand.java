@@ -17,7 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = ScaleCommand.class,
         description = {"Side-by-side benchmark: mmgraph against jvector, Lucene HNSW, exact search and (where",
                 "Debian's python3-hnswlib is installed) hnswlib, on identical data, each in a JVM of its own with",
                 "identical flags. Reports build time, index size, open time, peak heap and RSS, and a recall/QPS",
@@ -97,11 +97,14 @@ final class BenchCommand implements Callable<Integer> {
                     "reports the median over rounds (default: ${DEFAULT-VALUE}). For a shared, noisy machine."})
     int searchRounds;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (required).")
     Path out;
 
     @Override
     public Integer call() throws Exception {
+        if (out == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--out=DIR'");
+        }
         if ((data == null) == (n == null || dim == null)) {
             throw new ParameterException(spec.commandLine(), "give either --data or both --n and --dim");
         }

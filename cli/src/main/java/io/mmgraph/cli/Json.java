@@ -27,6 +27,13 @@ final class Json {
         if (v instanceof Map<?, ?> m) {
             return object((Map<String, ?>) m);
         }
+        if (v instanceof java.util.List<?> list) {
+            StringBuilder sb = new StringBuilder("[");
+            for (Object item : list) {
+                sb.append(sb.length() > 1 ? "," : "").append(value(item));
+            }
+            return sb.append(']').toString();
+        }
         if (v instanceof Double d) {
             return Double.isFinite(d) ? d.toString() : "null";
         }

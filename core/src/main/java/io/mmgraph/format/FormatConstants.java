@@ -12,7 +12,7 @@ import java.nio.file.Path;
  *   <li>1 — first format: manifest with A/B pages; vector, vector-checksum and neighbour-list files.</li>
  *   <li>2 — optional product-quantization codes: the manifest records the code size, how many ordinals have codes
  *       and the codebook's CRC32C; a {@code codes.mmg} record file and a {@code codebook.mmg} file. Version 1
- *       indexes (no codes) are still read, and are written as version 2 at their next commit.</li>
+ *       indexes (no codes) are still read, and are written as version 2 once a writer opens them.</li>
  * </ul>
  */
 public final class FormatConstants {

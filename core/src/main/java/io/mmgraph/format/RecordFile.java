@@ -91,6 +91,19 @@ public final class RecordFile implements AutoCloseable {
         return layout.offsetInExtent(ordinal);
     }
 
+    /**
+     * Asks the kernel to start reading the page(s) holding record {@code ordinal} ({@code madvise(WILLNEED)}), without
+     * waiting: reads issued for many records at once overlap on the disk, where faulting them one by one would wait
+     * for each. Returns false where the platform has no such call or refused it.
+     */
+    public boolean willNeed(long ordinal) {
+        MemorySegment extent = segmentOf(ordinal);
+        long page = io.mmgraph.store.NativeIO.PAGE_SIZE;
+        long start = offsetOf(ordinal) & -page;
+        long end = Math.min(extent.byteSize(), offsetOf(ordinal) + layout.recordBytes());
+        return io.mmgraph.store.NativeIO.willNeed(extent.asSlice(start), end - start) == 0;
+    }
+
     public int mappedExtents() {
         return file.extentCount();
     }

@@ -78,7 +78,7 @@ public final class GraphBuilder {
         if (entry == node) {
             return;
         }
-        int found = w.searcher.search(scorer.from(node), entry, beamWidth, limit);
+        int found = w.searcher.search(scorer.fromInserted(node), entry, beamWidth, limit);
         int[] nodes = w.searcher.resultNodes();
         float[] dists = w.searcher.resultDistances();
         int n = 0;

@@ -23,7 +23,8 @@ import io.mmgraph.vector.Metric;
  *                       search an index larger than memory (docs/design.md, "Codes"). 128-d: 32 is a good start
  * @param codeTrainSize  the quantizer is trained, on up to {@link #CODE_TRAIN_SAMPLE} of the vectors stored so far,
  *                       when the index first holds this many; earlier vectors are encoded then, later ones as they
- *                       are added. Until then searches use the vectors. Default {@link #DEFAULT_CODE_TRAIN_SIZE}
+ *                       are added. Until then searches use the vectors. At least {@link #MIN_CODE_TRAIN_SIZE};
+ *                       default {@link #DEFAULT_CODE_TRAIN_SIZE}
  */
 public record IndexOptions(int dimension, Metric metric, int maxDegree, int buildBeamWidth, float alpha,
                            int extentSlots, int codeBytes, int codeTrainSize) {
@@ -32,6 +33,8 @@ public record IndexOptions(int dimension, Metric metric, int maxDegree, int buil
     public static final float DEFAULT_ALPHA = 1.2f;
     public static final int DEFAULT_EXTENT_SLOTS = 65536;
     public static final int DEFAULT_CODE_TRAIN_SIZE = 50_000;
+    /** Fewest vectors a quantizer is trained on: 256 centroids per subspace, so every code byte names one. */
+    public static final int MIN_CODE_TRAIN_SIZE = 256;
     /** Most vectors the quantizer is trained on (evenly spaced over those stored): k-means cost grows with it. */
     public static final int CODE_TRAIN_SAMPLE = 50_000;
 
@@ -57,8 +60,9 @@ public record IndexOptions(int dimension, Metric metric, int maxDegree, int buil
         if (codeBytes < 0 || codeBytes > dimension) {
             throw new IllegalArgumentException("codeBytes " + codeBytes + " outside [0, dimension=" + dimension + "]");
         }
-        if (codeTrainSize < 1) {
-            throw new IllegalArgumentException("codeTrainSize " + codeTrainSize + " must be positive");
+        if (codeTrainSize < MIN_CODE_TRAIN_SIZE) {
+            throw new IllegalArgumentException("codeTrainSize " + codeTrainSize + " is below " + MIN_CODE_TRAIN_SIZE
+                    + ": each subspace needs a centroid for every value of its code byte");
         }
     }
 

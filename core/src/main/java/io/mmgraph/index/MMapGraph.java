@@ -117,6 +117,8 @@ public final class MMapGraph implements AutoCloseable {
     private volatile long codedUpTo;
     /** CRC32C of the codebook file, which commits record; 0 while untrained. */
     private volatile int codebookCrc;
+    /** The writer's build distances by codes, once the quantizer is known (null until then, and for readers). */
+    private volatile CodedPairScorer codedBuild;
 
     private MMapGraph(Path dir, MapMode mode, WriterLock lock, FileChannel manifestChannel, IndexFiles files,
                       Manifest manifest, boolean recovered) {
@@ -140,7 +142,7 @@ public final class MMapGraph implements AutoCloseable {
         this.graph = new StoredGraph(files.lists(), files.vectors(), kernels, metric);
         this.searchers = ThreadLocal.withInitial(() -> new QueryContext(graph, dimension));
         if (lock != null) {
-            this.builder = new GraphBuilder(graph, graph, manifest.buildBeamWidth(), manifest.alpha(),
+            this.builder = new GraphBuilder(graph, new BuildScorer(), manifest.buildBeamWidth(), manifest.alpha(),
                     StoredGraph.signedDistances(metric));
             this.workers = ThreadLocal.withInitial(builder::newWorker);
             while (nextRecentre.get() <= published) {
@@ -467,6 +469,10 @@ public final class MMapGraph implements AutoCloseable {
             files.codes().write(first + i, code);
         }
         codedUpTo = (long) first + stored.length;
+        if (codedBuild == null) {
+            // Only now: a linking thread that sees the coded build must find every code it may read written.
+            codedBuild = new CodedPairScorer(pq, files.codes(), files.vectors(), kernels, metric, graph);
+        }
     }
 
     /**
@@ -504,16 +510,43 @@ public final class MMapGraph implements AutoCloseable {
             pq = quantizer;
             if (pq == null) {
                 pq = CodebookFile.read(dir, codebookCrc);
-                if (pq.codeBytes() != codeBytes || pq.dimension() != dimension || pq.metric() != metric) {
+                if (pq.codeBytes() != codeBytes || pq.dimension() != dimension || pq.metric() != metric
+                        || pq.centroidsPerSubspace() != ProductQuantizer.MAX_CENTROIDS) {
                     throw new CorruptIndexException(io.mmgraph.format.FormatConstants.codebookPath(dir),
                             "the codebook is for " + pq.dimension() + "-d " + pq.metric() + " vectors in "
-                                    + pq.codeBytes() + " bytes, the index has " + dimension + "-d " + metric
-                                    + " vectors and " + codeBytes + "-byte codes");
+                                    + pq.codeBytes() + " bytes with " + pq.centroidsPerSubspace()
+                                    + " centroids per subspace; the index has " + dimension + "-d " + metric
+                                    + " vectors, " + codeBytes + "-byte codes and needs "
+                                    + ProductQuantizer.MAX_CENTROIDS + " (every byte value a centroid)");
                 }
                 quantizer = pq;
             }
         }
         return pq;
+    }
+
+    /**
+     * The builder's distances: by the full vectors until the index has a trained quantizer, then by codes, so that
+     * linking never reads the vectors of other nodes (an index with codes is meant to outgrow memory).
+     */
+    private final class BuildScorer implements io.mmgraph.graph.PairScorer {
+        @Override
+        public float distance(int a, int b) {
+            CodedPairScorer c = codedBuild;
+            return c != null ? c.distance(a, b) : graph.distance(a, b);
+        }
+
+        @Override
+        public io.mmgraph.graph.NodeScorer from(int from) {
+            CodedPairScorer c = codedBuild;
+            return c != null ? c.from(from) : graph.from(from);
+        }
+
+        @Override
+        public io.mmgraph.graph.NodeScorer fromInserted(int node) {
+            CodedPairScorer c = codedBuild;
+            return c != null ? c.fromInserted(node) : graph.from(node);
+        }
     }
 
     /** Links a stored node into the graph, then publishes the prefix of linked nodes it completes. */
@@ -722,8 +755,21 @@ public final class MMapGraph implements AutoCloseable {
         StoredGraph.CodeScorer codes = ctx.codeScorer(graph, quantizer(), files.codes());
         codes.setQuery(ctx.query);
         int found = searcher.search(codes, ctx.entries, seeds, beamWidth, n);
+        if (RERANK_WILLNEED) {
+            int[] candidates = searcher.resultNodes();
+            for (int i = 0; i < found; i++) {
+                graph.willNeed(candidates[i]);
+            }
+        }
         return ctx.rerank(found);
     }
+
+    /**
+     * Whether a search by codes first asks the kernel to read all the beam's vectors ({@code madvise(WILLNEED)} per
+     * record, without waiting) before re-ranking, so that cold reads overlap instead of faulting one after another;
+     * {@code -Dmmgraph.rerankWillNeed=true} turns it on (docs/benchmarks.md, "Re-ranking from a cold file").
+     */
+    static final boolean RERANK_WILLNEED = Boolean.getBoolean("mmgraph.rerankWillNeed");
 
     /** Whether searches enter through an {@link EntrySample}; {@code -Dmmgraph.entrySample=false} turns it off. */
     static final boolean ENTRY_SAMPLE = !"false".equals(System.getProperty("mmgraph.entrySample"));

@@ -96,6 +96,11 @@ final class StoredGraph implements NeighborView, PairScorer {
         }
     }
 
+    /** Starts reading a node's vector into memory without waiting for it (see {@link io.mmgraph.format.RecordFile#willNeed}). */
+    void willNeed(int node) {
+        vectors.vectorFile().willNeed(node);
+    }
+
     /** A scorer by product-quantization codes, for one thread: {@link CodeScorer#setQuery} before each search. */
     CodeScorer codes(ProductQuantizer quantizer, CodeRecords codes) {
         return new CodeScorer(quantizer, codes);
@@ -124,6 +129,11 @@ final class StoredGraph implements NeighborView, PairScorer {
         /** Fills the distance table for a prepared query (normalized for cosine). */
         void setQuery(float[] query) {
             quantizer.distanceTable(query, table);
+        }
+
+        /** Fills the distance table for a stored node's decoded code ({@link ProductQuantizer#decode}). */
+        void setDecoded(float[] decoded) {
+            quantizer.distanceTableOfDecoded(decoded, table);
         }
 
         @Override

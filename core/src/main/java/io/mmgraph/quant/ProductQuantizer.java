@@ -250,8 +250,18 @@ public final class ProductQuantizer {
      * @throws IllegalArgumentException if a code byte is not below {@link #centroidsPerSubspace()}
      */
     public float[] decode(byte[] codes, int offset) {
-        Objects.checkFromIndexSize(offset, subspaces, codes.length);
         float[] out = new float[dimension];
+        decode(codes, offset, out);
+        return out;
+    }
+
+    /**
+     * As {@link #decode(byte[], int)}, into {@code out} (length ≥ {@link #dimension()}), allocating nothing: the
+     * build's pruning decodes codes of nodes whose vectors are not resident.
+     */
+    public void decode(byte[] codes, int offset, float[] out) {
+        Objects.checkFromIndexSize(offset, subspaces, codes.length);
+        Objects.checkFromIndexSize(0, dimension, out.length);
         for (int s = 0; s < subspaces; s++) {
             int c = codes[offset + s] & 0xFF;
             if (c >= centroidsPerSubspace) {
@@ -262,7 +272,6 @@ public final class ProductQuantizer {
             int width = subspaceStart[s + 1] - from;
             System.arraycopy(centroids, centroidsPerSubspace * from + c * width, out, from, width);
         }
-        return out;
     }
 
     /** The length of a distance table: {@code M · k*} floats. */
@@ -288,6 +297,19 @@ public final class ProductQuantizer {
      */
     public void distanceTable(float[] query, float[] table) {
         float[] q = prepare(query, dimension, metric, "query");
+        fillTable(q, table);
+    }
+
+    /**
+     * A distance table whose query is a {@link #decode decoded} code, taken as it is (not normalized again for
+     * cosine, not checked): distances from a stored node whose vector is not at hand.
+     */
+    public void distanceTableOfDecoded(float[] decoded, float[] table) {
+        Objects.checkFromIndexSize(0, dimension, decoded.length);
+        fillTable(decoded, table);
+    }
+
+    private void fillTable(float[] q, float[] table) {
         if (table.length != distanceTableLength()) {
             throw new IllegalArgumentException("distance table has " + table.length + " floats, expected "
                     + distanceTableLength());

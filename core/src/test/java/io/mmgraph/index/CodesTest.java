@@ -116,6 +116,47 @@ class CodesTest {
     }
 
     @Test
+    void threadsAddingAcrossTheTrainSizeEachSeeEveryCodeTheyLinkBy() throws Exception {
+        Path dir = tmp.resolve("idx");
+        long seed = TestSeeds.seed("codes-concurrent");
+        SyntheticData synthetic = new SyntheticData(DIM, 50, seed);
+        float[][] base = synthetic.bases(6_000);
+        float[][] queries = synthetic.queries(50);
+        int[][] truth = GroundTruth.compute(base, queries, 10, Metric.L2);
+        try (MMapGraph g = MMapGraph.create(dir, options())) {
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            int[] ordinalOf = new int[base.length]; // threads allocate ordinals in their own order
+            Thread[] threads = new Thread[4];
+            java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            for (int t = 0; t < threads.length; t++) {
+                threads[t] = Thread.ofPlatform().start(() -> {
+                    try {
+                        for (int i = next.getAndIncrement(); i < base.length; i = next.getAndIncrement()) {
+                            ordinalOf[i] = g.add(base[i]);
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertTrue(failures.isEmpty(), failures.toString());
+            g.sync();
+            assertEquals(6_000, manifest(dir).codedCount());
+            assertCodesMatchVectors(g, 6_000);
+            int hits = 0;
+            for (int q = 0; q < queries.length; q++) {
+                int[] expected = java.util.Arrays.stream(truth[q]).map(i -> ordinalOf[i]).toArray();
+                hits += overlap(expected, g.search(queries[q], SearchOptions.k(10)).neighbors());
+            }
+            double recall = hits / (double) (queries.length * 10);
+            assertTrue(recall >= 0.9, "recall@10 " + recall);
+        }
+    }
+
+    @Test
     void searchByCodesReRanksByTheFullVectors() throws IOException {
         Path dir = tmp.resolve("idx");
         long seed = TestSeeds.seed("codes-recall");
@@ -249,7 +290,7 @@ class CodesTest {
     @Test
     void anIndexWithoutCodesHasNoCodeFiles() throws IOException {
         Path dir = tmp.resolve("plain");
-        try (MMapGraph g = MMapGraph.create(dir, IndexOptions.dimension(DIM).withCodeTrainSize(10))) {
+        try (MMapGraph g = MMapGraph.create(dir, IndexOptions.dimension(DIM).withCodeTrainSize(300))) {
             g.addAll(Arrays.asList(data(100, 5)), 1);
         }
         assertFalse(Files.exists(dir.resolve(FileKind.CODES.fileName())));
@@ -263,6 +304,6 @@ class CodesTest {
     void codeBytesOutsideTheDimensionAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> IndexOptions.dimension(DIM).withCodeBytes(DIM + 1));
         assertThrows(IllegalArgumentException.class, () -> IndexOptions.dimension(DIM).withCodeBytes(-1));
-        assertThrows(IllegalArgumentException.class, () -> IndexOptions.dimension(DIM).withCodeTrainSize(0));
+        assertThrows(IllegalArgumentException.class, () -> IndexOptions.dimension(DIM).withCodeTrainSize(255));
     }
 }

@@ -1,0 +1,116 @@
+package io.mmgraph.index;
+
+import io.mmgraph.format.CodeRecords;
+import io.mmgraph.format.VectorRecords;
+import io.mmgraph.graph.NodeScorer;
+import io.mmgraph.graph.PairScorer;
+import io.mmgraph.quant.ProductQuantizer;
+import io.mmgraph.vector.Metric;
+import io.mmgraph.vector.VectorKernels;
+
+/**
+ * The build's distances for an index with codes, once its quantizer is trained: linking reads codes, never the
+ * vectors of other nodes, so an index whose vectors do not fit in memory still builds at memory speed (DiskANN's
+ * problem at scale; docs/design.md, "Codes").
+ * <ul>
+ *   <li>The new node's candidate search measures from its own vector (just stored, still in memory) to the other
+ *       nodes' codes: asymmetric distances, as a query's.</li>
+ *   <li>Pruning compares candidates with one another by their reconstructions (each code's centroids), decoded into a
+ *       small per-thread cache, since a prune asks for the same few nodes again and again.</li>
+ *   <li>Re-pruning a neighbour's full list measures from that neighbour's reconstruction.</li>
+ * </ul>
+ * The graph is thus built on approximate distances; searches re-rank by the full vectors.
+ */
+final class CodedPairScorer implements PairScorer {
+    /** Decoded vectors kept per thread: about 1 MiB of them, at least 16. */
+    private static final int CACHE_BYTES = 1 << 20;
+
+    private final ProductQuantizer quantizer;
+    private final CodeRecords codes;
+    private final VectorRecords vectors;
+    private final VectorKernels kernels;
+    private final Metric metric;
+    private final int dimension;
+    private final ThreadLocal<PerThread> state;
+
+    CodedPairScorer(ProductQuantizer quantizer, CodeRecords codes, VectorRecords vectors, VectorKernels kernels,
+                    Metric metric, StoredGraph graph) {
+        this.quantizer = quantizer;
+        this.codes = codes;
+        this.vectors = vectors;
+        this.kernels = kernels;
+        this.metric = metric;
+        this.dimension = quantizer.dimension();
+        this.state = ThreadLocal.withInitial(() -> new PerThread(graph.codes(quantizer, codes)));
+    }
+
+    boolean uses(ProductQuantizer q) {
+        return quantizer == q;
+    }
+
+    @Override
+    public float distance(int a, int b) {
+        PerThread t = state.get();
+        float[] va = t.decoded(a);
+        // Two nodes of one slot: keep a's, decode b apart.
+        float[] vb = t.slotOf(b) == t.slotOf(a) && a != b ? t.decodeInto(b, t.spare) : t.decoded(b);
+        return kernels.distance(metric, va, vb);
+    }
+
+    @Override
+    public NodeScorer from(int from) {
+        PerThread t = state.get();
+        t.scorer.setDecoded(t.decoded(from));
+        return t.scorer;
+    }
+
+    @Override
+    public NodeScorer fromInserted(int node) {
+        PerThread t = state.get();
+        vectors.read(node, t.spare);
+        t.scorer.setQuery(t.spare);
+        return t.scorer;
+    }
+
+    /** One thread's scorer (its distance table reused) and direct-mapped cache of decoded codes. */
+    private final class PerThread {
+        final StoredGraph.CodeScorer scorer;
+        final int[] keys;
+        final float[][] slots;
+        final float[] spare = new float[dimension];
+        final byte[] code;
+
+        PerThread(StoredGraph.CodeScorer scorer) {
+            this.scorer = scorer;
+            int entries = Integer.highestOneBit(Math.max(16, CACHE_BYTES / (dimension * Float.BYTES)));
+            this.keys = new int[entries];
+            java.util.Arrays.fill(keys, -1);
+            this.slots = new float[entries][dimension];
+            this.code = new byte[codes.codeBytes()];
+        }
+
+        int slotOf(int node) {
+            return mix(node) & (keys.length - 1);
+        }
+
+        float[] decoded(int node) {
+            int slot = slotOf(node);
+            float[] v = slots[slot];
+            if (keys[slot] != node) {
+                decodeInto(node, v);
+                keys[slot] = node;
+            }
+            return v;
+        }
+
+        float[] decodeInto(int node, float[] out) {
+            codes.read(node, code);
+            quantizer.decode(code, 0, out);
+            return out;
+        }
+
+        private static int mix(int node) {
+            return node * 0x9E3779B9 >>> 7;
+        }
+    }
+}
