@@ -91,7 +91,7 @@ class CodesTest {
             byte[] codebook = Files.readAllBytes(FormatConstants.codebookPath(dir));
             assertEquals(m.codebookCrc(), io.mmgraph.format.Crc.of(codebook, 0, codebook.length - 4),
                     "the manifest names the codebook by the CRC32C of its bytes before its own checksum");
-            assertEquals(IndexFiles_lengthOfCodes(m, 3_000), m.committedLength(FileKind.CODES));
+            assertEquals(codesLength(m, 3_000), m.committedLength(FileKind.CODES));
             assertCodesMatchVectors(g, 3_000);
             VerifyReport report = g.verify();
             assertTrue(report.ok(), report.problems().toString());
@@ -111,7 +111,7 @@ class CodesTest {
         }
     }
 
-    private static long IndexFiles_lengthOfCodes(Manifest m, long count) {
+    private static long codesLength(Manifest m, long count) {
         return io.mmgraph.format.IndexFiles.layout(FileKind.CODES, m).lengthFor(count);
     }
 
