@@ -74,11 +74,18 @@ final class ScaleCommand implements Callable<Integer> {
             description = "The children's mmgraph.advice: RANDOM (no read-around), NORMAL or SEQUENTIAL (default: ${DEFAULT-VALUE}).")
     String advice;
 
+    @Option(names = "--io", defaultValue = "mmap", paramLabel = "mmap|direct",
+            description = "How the search re-ranks: vectors through the mapping, or by direct I/O (default: ${DEFAULT-VALUE}).")
+    String io;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
+        if (!io.equalsIgnoreCase("mmap") && !io.equalsIgnoreCase("direct")) {
+            throw new ParameterException(spec.commandLine(), "--io must be mmap or direct");
+        }
         if (memoryLimit == null) {
             throw new ParameterException(spec.commandLine(), "give --memory-limit SIZE (or 'none')");
         }
@@ -92,7 +99,8 @@ final class ScaleCommand implements Callable<Integer> {
         int m = codeBytes != null ? codeBytes : 0; // 0: a quarter of the data's dimension
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         ScaleRun.Options o = new ScaleRun.Options(n, dim, limit, heapBytes, m, trainSize, t, queries, k,
-                efs.stream().mapToInt(Integer::intValue).toArray(), syncEvery, out, data, seed, advice);
+                efs.stream().mapToInt(Integer::intValue).toArray(), syncEvery, out, data, seed, advice,
+                io.toLowerCase(Locale.ROOT));
         Progress progress = data == null ? new Progress("generate", n, "vectors") : null;
         Map<String, Object> report;
         try {

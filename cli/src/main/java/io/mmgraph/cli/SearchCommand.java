@@ -5,6 +5,7 @@ import io.mmgraph.dataset.VectorFiles;
 import io.mmgraph.index.MMapGraph;
 import io.mmgraph.index.Neighbor;
 import io.mmgraph.index.SearchOptions;
+import io.mmgraph.index.VectorIo;
 import io.mmgraph.index.SearchResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,6 +54,11 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--no-codes", description = "Walk the graph by the full vectors even where the index has codes.")
     boolean noCodes;
 
+    @Option(names = "--io", defaultValue = "mmap", paramLabel = "mmap|direct",
+            description = {"How re-ranking reads the full vectors of an index with codes: through the mapping (default)",
+                    "or with direct I/O, in parallel, bypassing the page cache."})
+    String io;
+
     @Option(names = "--exact", description = "Brute-force search over every vector instead of the graph.")
     boolean exact;
 
@@ -63,7 +69,12 @@ final class SearchCommand implements Callable<Integer> {
         if (truthRows != null && truthRows.length < qs.length) {
             throw new IllegalArgumentException(truth + " has " + truthRows.length + " rows for " + qs.length + " queries");
         }
-        try (MMapGraph index = MMapGraph.openReadOnly(dir)) {
+        VectorIo vectorIo = switch (io.toLowerCase(java.util.Locale.ROOT)) {
+            case "mmap" -> VectorIo.MMAP;
+            case "direct" -> VectorIo.DIRECT;
+            default -> throw new IllegalArgumentException("--io must be mmap or direct, not " + io);
+        };
+        try (MMapGraph index = MMapGraph.openReadOnly(dir, vectorIo)) {
             int[] passes = exact ? new int[] {efs[0]} : efs;
             for (int ef : passes) {
                 SearchOptions options = exact ? SearchOptions.k(k).withEf(ef).exactSearch()

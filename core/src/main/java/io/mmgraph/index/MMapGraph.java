@@ -221,6 +221,35 @@ public final class MMapGraph implements AutoCloseable {
     }
 
     /**
+     * Opens for reading, re-ranking with vectors read as {@code io} says: {@link VectorIo#DIRECT} reads them with
+     * direct I/O, in parallel, bypassing the page cache (for an index with codes, larger than memory).
+     *
+     * @throws IOException also when direct I/O is not available on the index's file system
+     */
+    public static MMapGraph openReadOnly(Path dir, VectorIo io) throws IOException {
+        MMapGraph g = openReadOnly(dir, MapMode.READ_ONLY);
+        if (io == VectorIo.DIRECT) {
+            try {
+                g.directVectors = new DirectVectors(dir.resolve(FileKind.VECTORS.fileName()),
+                        g.files.file(FileKind.VECTORS).layout(), g.dimension, DIRECT_CACHE_VECTORS);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    g.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+        return g;
+    }
+
+    /** Vectors the direct-I/O reader caches: 16,384 (8 MiB of 128-d vectors). */
+    static final int DIRECT_CACHE_VECTORS = 16_384;
+    /** The direct-I/O reader of the vectors, or null when they are read through the mapping. */
+    private volatile DirectVectors directVectors;
+
+    /**
      * Opens for reading with {@link MapMode#READ_ONLY} or {@link MapMode#PRIVATE} mappings (see its caveat: a
      * private mapping is not a snapshot).
      */
@@ -755,6 +784,19 @@ public final class MMapGraph implements AutoCloseable {
         StoredGraph.CodeScorer codes = ctx.codeScorer(graph, quantizer(), files.codes());
         codes.setQuery(ctx.query);
         int found = searcher.search(codes, ctx.entries, seeds, beamWidth, n);
+        DirectVectors direct = directVectors;
+        if (direct != null) {
+            try {
+                return ctx.rerankDirect(found, direct, kernels, metric);
+            } catch (java.nio.channels.ClosedChannelException | java.util.concurrent.RejectedExecutionException e) {
+                if (!closed) {
+                    throw e;
+                }
+                IndexClosedException c = new IndexClosedException("index " + dir + " was closed during the search");
+                c.initCause(e);
+                throw c;
+            }
+        }
         if (RERANK_WILLNEED) {
             int[] candidates = searcher.resultNodes();
             for (int i = 0; i < found; i++) {
@@ -924,6 +966,38 @@ public final class MMapGraph implements AutoCloseable {
             reranked = found;
             return found;
         }
+
+        /** As {@link #rerank}, with the vectors read by direct I/O, in parallel. */
+        int rerankDirect(int found, DirectVectors direct, io.mmgraph.vector.VectorKernels kernels, Metric metric)
+                throws IOException {
+            if (packed.length < found) {
+                packed = new long[found];
+                rerankNodes = new int[found];
+                rerankDistances = new float[found];
+            }
+            if (fetched == null || fetched.length < found) {
+                fetched = new byte[Math.max(found, 16)][direct.recordBytes()];
+            }
+            int[] candidates = searcher.resultNodes();
+            direct.read(candidates, found, fetched);
+            for (int i = 0; i < found; i++) {
+                // The record's bytes through the same kernel as a mapped record: bit-identical distances.
+                packed[i] = pack(kernels.distance(metric, query, MemorySegment.ofArray(fetched[i]), 0),
+                        candidates[i]);
+            }
+            java.util.Arrays.sort(packed, 0, found);
+            for (int i = 0; i < found; i++) {
+                rerankNodes[i] = (int) packed[i];
+                rerankDistances[i] = unpackDistance(packed[i]);
+            }
+            nodes = rerankNodes;
+            distances = rerankDistances;
+            reranked = found;
+            return found;
+        }
+
+        /** Records the last direct re-rank read (reused). */
+        private byte[][] fetched;
 
         int distanceComputations() {
             return searcher.distanceComputations() + sampleDistances + reranked;
@@ -1188,6 +1262,14 @@ public final class MMapGraph implements AutoCloseable {
             files.close();
         } catch (IOException e) {
             failure = addTo(failure, e);
+        }
+        DirectVectors direct = directVectors;
+        if (direct != null) {
+            try {
+                direct.close();
+            } catch (IOException e) {
+                failure = addTo(failure, e);
+            }
         }
         if (manifestChannel != null) {
             try {

@@ -6,6 +6,7 @@ import io.mmgraph.dataset.GroundTruth;
 import io.mmgraph.dataset.VectorFiles;
 import io.mmgraph.index.IndexOptions;
 import io.mmgraph.index.MMapGraph;
+import io.mmgraph.index.VectorIo;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,8 +24,9 @@ import java.util.Map;
  *   <li>{@code build INDEX BASE OUT.json codeBytes trainSize threads syncEvery} appends BASE's vectors to the index
  *       (creating it with codes), resuming after the last commit when a previous build was interrupted, and
  *       committing every {@code syncEvery} vectors;</li>
- *   <li>{@code search INDEX QUERIES TRUTH OUT.json k ef[,ef…] expectedCount} evicts the index from the page cache,
- *       opens it, checks its size, and searches every query once cold, then again warm at each ef.</li>
+ *   <li>{@code search INDEX QUERIES TRUTH OUT.json k ef[,ef…] expectedCount [mmap|direct]} evicts the index from
+ *       the page cache, opens it (re-ranking through the mapping or with direct I/O), checks its size, and searches
+ *       every query once cold, then again warm at each ef.</li>
  * </ul>
  * Each writes its figures (times, peaks, page faults) as JSON to OUT.json; progress goes to stderr.
  */
@@ -42,7 +44,7 @@ public final class ScaleChild {
                     Integer.parseInt(args[5]), Integer.parseInt(args[6]), Integer.parseInt(args[7]));
             case "search" -> search(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), Path.of(args[4]),
                     Integer.parseInt(args[5]), Arrays.stream(args[6].split(",")).mapToInt(Integer::parseInt).toArray(),
-                    Long.parseLong(args[7]));
+                    Long.parseLong(args[7]), args.length > 8 && args[8].equals("direct") ? VectorIo.DIRECT : VectorIo.MMAP);
             default -> throw new IllegalArgumentException("mode build or search, not " + args[0]);
         }
     }
@@ -101,14 +103,15 @@ public final class ScaleChild {
         JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), r);
     }
 
-    static void search(Path index, Path queryFile, Path truthFile, Path out, int k, int[] efs, long expectedCount)
-            throws IOException {
+    static void search(Path index, Path queryFile, Path truthFile, Path out, int k, int[] efs, long expectedCount,
+                       VectorIo io) throws IOException {
         float[][] queries = VectorFiles.readAll(queryFile);
         int[][] truth = VectorFiles.readIvecs(truthFile);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("evicted", MMapGraph.evictFromPageCache(index));
+        r.put("io", io.name().toLowerCase(Locale.ROOT));
         long o0 = System.nanoTime();
-        try (MMapGraph g = MMapGraph.openReadOnly(index)) {
+        try (MMapGraph g = MMapGraph.openReadOnly(index, io)) {
             r.put("openMillis", (System.nanoTime() - o0) / 1e6);
             r.put("count", g.size());
             if (g.size() != expectedCount) {

@@ -30,9 +30,11 @@ public final class ScaleRun {
      * @param heap        the children's -Xmx
      * @param data        a folder with base.fvecs, query.fvecs and truth.ivecs, or null to generate into OUT/data
      * @param advice      the children's {@code -Dmmgraph.advice} (RANDOM: no read-around under a limit), or null
+     * @param io          how the search child re-ranks: {@code mmap} or {@code direct}
      */
     public record Options(long n, int dim, long memoryLimit, long heap, int codeBytes, int trainSize, int threads,
-                          int queries, int k, int[] efs, int syncEvery, Path out, Path data, long seed, String advice) {
+                          int queries, int k, int[] efs, int syncEvery, Path out, Path data, long seed, String advice,
+                          String io) {
     }
 
     private ScaleRun() {
@@ -80,7 +82,7 @@ public final class ScaleRun {
         }
         Phase search = phase(o, "search", List.of("search", index.toString(), ScaleData.queries(data).toString(),
                 ScaleData.truth(data).toString(), searchJson.toString(), Integer.toString(o.k()), efs.toString(),
-                Long.toString(n)));
+                Long.toString(n), o.io()));
         search.report(report, "search");
         if (search.exitCode() != 0) {
             throw new IOException("the search process exited with code " + search.exitCode());

@@ -37,7 +37,7 @@ class ScaleRunTest {
         assumeTrue(cgroupsAvailable(), "needs a memory cgroup this process may create");
         long limit = 400L << 20;
         ScaleRun.Options o = new ScaleRun.Options(20_000, 32, limit, 128L << 20, 8, 5_000, 2, 50, 10,
-                new int[] {64}, 5_000, tmp.resolve("out"), null, 7, "RANDOM");
+                new int[] {64}, 5_000, tmp.resolve("out"), null, 7, "RANDOM", "mmap");
         Map<String, Object> r = ScaleRun.run(o, x -> { });
         assertEquals(limit, ((Number) r.get("memoryLimitBytes")).longValue(), "the kernel holds the limit we set");
         long peak = ((Number) r.get("buildCgroupPeakBytes")).longValue();
