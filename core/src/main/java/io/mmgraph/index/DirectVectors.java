@@ -13,8 +13,9 @@ import java.util.concurrent.Future;
 
 /**
  * The vectors file read with direct I/O for re-ranking ({@link VectorIo#DIRECT}): a search's beam of vectors is read
- * from the disk in parallel (one virtual thread per missing record, so the disk sees them all at once) into a
- * bounded cache of recent vectors, bypassing the page cache. The walk itself still reads lists and codes through
+ * from the disk in parallel (by a pool of {@link #IO_THREADS} platform threads, so the disk sees up to that many
+ * reads at once; each thread reads into its own aligned buffer) into a bounded cache of recent vectors, bypassing the
+ * page cache. The walk itself still reads lists and codes through
  * their mappings, which stay resident.
  *
  * <p>Thread-safe. The cache is direct-mapped by ordinal: a slot holds one vector and its ordinal, replaced by the
@@ -27,7 +28,13 @@ final class DirectVectors implements AutoCloseable {
     private final int recordBytes;
     private final int[] keys;
     private final byte[][] slots;
-    private final ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Reads in flight at most. Platform threads, not virtual ones: a blocking file read holds its carrier, and each
+     * reading thread keeps an aligned buffer, so their number must stay bounded.
+     */
+    static final int IO_THREADS = 32;
+    private final ExecutorService readers = Executors.newFixedThreadPool(IO_THREADS,
+            Thread.ofPlatform().daemon().name("mmgraph-direct-io-", 0).factory());
 
     /**
      * @param cacheVectors vectors kept in the cache (rounded down to a power of two, at least 1)

@@ -14,8 +14,9 @@ import java.nio.file.StandardOpenOption;
  * A file read with {@code O_DIRECT} ({@code ExtendedOpenOption.DIRECT}): reads go from the disk to our buffers and
  * bypass the page cache, so a reader under a memory limit neither fills the cache nor waits for it to be reclaimed.
  * The kernel requires the buffer address, the file offset and the length to be multiples of the file system's block
- * size; each reading thread gets its own aligned buffer, allocated from this file's arena, and a read of any byte
- * range is widened to whole blocks.
+ * size; each reading thread gets its own aligned buffer, allocated from this file's arena and kept until close (so
+ * read from a bounded set of threads, not from a virtual thread per read), and a read of any byte range is widened to
+ * whole blocks.
  *
  * <p>Thread-safe: positional reads from any number of threads at once (that is how a beam's records are read in
  * parallel). {@link #close} frees the buffers; a read racing it fails with an {@link IllegalStateException}.
