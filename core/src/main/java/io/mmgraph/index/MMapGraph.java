@@ -944,11 +944,7 @@ public final class MMapGraph implements AutoCloseable {
          * first so that their cache misses (or page faults' read-ahead) overlap, then measured.
          */
         int rerank(int found) {
-            if (packed.length < found) {
-                packed = new long[found];
-                rerankNodes = new int[found];
-                rerankDistances = new float[found];
-            }
+            ensureRerankCapacity(found);
             int[] candidates = searcher.resultNodes();
             for (int i = 0; i < found; i++) {
                 scorer.prefetch(candidates[i]);
@@ -956,6 +952,19 @@ public final class MMapGraph implements AutoCloseable {
             for (int i = 0; i < found; i++) {
                 packed[i] = pack(scorer.distance(candidates[i]), candidates[i]);
             }
+            return publishReranked(found);
+        }
+
+        private void ensureRerankCapacity(int found) {
+            if (packed.length < found) {
+                packed = new long[found];
+                rerankNodes = new int[found];
+                rerankDistances = new float[found];
+            }
+        }
+
+        /** Sorts the first {@code found} packed (distance, node) pairs and makes them the search's results. */
+        private int publishReranked(int found) {
             java.util.Arrays.sort(packed, 0, found);
             for (int i = 0; i < found; i++) {
                 rerankNodes[i] = (int) packed[i];
@@ -970,30 +979,18 @@ public final class MMapGraph implements AutoCloseable {
         /** As {@link #rerank}, with the vectors read by direct I/O, in parallel. */
         int rerankDirect(int found, DirectVectors direct, io.mmgraph.vector.VectorKernels kernels, Metric metric)
                 throws IOException {
-            if (packed.length < found) {
-                packed = new long[found];
-                rerankNodes = new int[found];
-                rerankDistances = new float[found];
-            }
+            ensureRerankCapacity(found);
             if (fetched == null || fetched.length < found) {
                 fetched = new byte[Math.max(found, 16)][direct.recordBytes()];
             }
             int[] candidates = searcher.resultNodes();
             direct.read(candidates, found, fetched);
             for (int i = 0; i < found; i++) {
-                // The record's bytes through the same kernel as a mapped record: bit-identical distances.
+                // The record's bytes through the kernel a mapped record goes through.
                 packed[i] = pack(kernels.distance(metric, query, MemorySegment.ofArray(fetched[i]), 0),
                         candidates[i]);
             }
-            java.util.Arrays.sort(packed, 0, found);
-            for (int i = 0; i < found; i++) {
-                rerankNodes[i] = (int) packed[i];
-                rerankDistances[i] = unpackDistance(packed[i]);
-            }
-            nodes = rerankNodes;
-            distances = rerankDistances;
-            reranked = found;
-            return found;
+            return publishReranked(found);
         }
 
         /** Records the last direct re-rank read (reused). */
