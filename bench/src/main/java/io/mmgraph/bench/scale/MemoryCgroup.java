@@ -84,7 +84,7 @@ public final class MemoryCgroup implements AutoCloseable {
         if (Files.isDirectory(dir)) {
             if (!Files.readString(dir.resolve("cgroup.procs")).isBlank()) {
                 throw new IOException(dir + " still holds processes " + Files.readString(dir.resolve("cgroup.procs"))
-                        .trim().replace('\n', ' ') + " (another scale run?)");
+                        .trim().replace('\n', ' ') + " (a scale run with the same output folder is still running?)");
             }
             Files.delete(dir);
         }

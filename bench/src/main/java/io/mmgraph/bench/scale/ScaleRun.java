@@ -120,7 +120,10 @@ public final class ScaleRun {
         if (o.memoryLimit() <= 0) {
             return new Phase(child(o, null, args), null, -1, -1, -1, -1);
         }
-        MemoryCgroup cgroup = MemoryCgroup.create("mmgraph-scale-" + name, o.memoryLimit());
+        // Named by phase and output folder: a rerun with the same OUT replaces what an interrupted one left, and
+        // runs with different OUTs (a test beside a long run) do not meet.
+        String tag = Integer.toHexString(o.out().toAbsolutePath().normalize().toString().hashCode());
+        MemoryCgroup cgroup = MemoryCgroup.create("mmgraph-scale-" + name + "-" + tag, o.memoryLimit());
         Phase result = null;
         try {
             int rc = child(o, cgroup, args);
