@@ -44,10 +44,6 @@ final class CodedPairScorer implements PairScorer {
         this.state = ThreadLocal.withInitial(() -> new PerThread(graph.codes(quantizer, codes)));
     }
 
-    boolean uses(ProductQuantizer q) {
-        return quantizer == q;
-    }
-
     @Override
     public float distance(int a, int b) {
         PerThread t = state.get();

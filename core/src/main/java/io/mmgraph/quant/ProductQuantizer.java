@@ -337,34 +337,17 @@ public final class ProductQuantizer {
 
     /**
      * The asymmetric distance between the query of {@code table} (from {@link #distanceTable}) and the code at
-     * {@code codes[offset ..]}, on the scale of {@link #metric()}'s distances. Allocation-free; no argument checks
-     * beyond the JVM's array bounds, so the table must come from this quantizer and the code from {@link #encode}.
+     * {@code codes[offset ..]}, on the scale of {@link #metric()}'s distances. No argument checks beyond the bounds
+     * of table and codes, so the table must come from this quantizer and the code from {@link #encode}.
      */
     public float distance(float[] table, byte[] codes, int offset) {
-        int k = centroidsPerSubspace;
-        int m = subspaces;
-        // Four independent sums: the look-ups do not wait on one another's additions.
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int s = 0;
-        int row = 0;
-        for (; s + 3 < m; s += 4, row += 4 * k) {
-            s0 += table[row + (codes[offset + s] & 0xFF)];
-            s1 += table[row + k + (codes[offset + s + 1] & 0xFF)];
-            s2 += table[row + 2 * k + (codes[offset + s + 2] & 0xFF)];
-            s3 += table[row + 3 * k + (codes[offset + s + 3] & 0xFF)];
-        }
-        for (; s < m; s++, row += k) {
-            s0 += table[row + (codes[offset + s] & 0xFF)];
-        }
-        return bias + sign * ((s0 + s1) + (s2 + s3));
+        return distance(table, MemorySegment.ofArray(codes), offset);
     }
 
     /**
      * As {@link #distance(float[], byte[], int)}, for a code stored in (mapped) memory at {@code codes[offset ..]}:
-     * the graph walk reads codes in place from the codes file.
+     * the graph walk reads codes in place from the codes file. Four independent sums, so the look-ups do not wait on
+     * one another's additions.
      */
     public float distance(float[] table, MemorySegment codes, long offset) {
         int k = centroidsPerSubspace;

@@ -275,6 +275,39 @@ class CodesTest {
         }
     }
 
+    /**
+     * A writer that trained its quantizer and died before the commit naming it leaves a codebook no manifest names
+     * (the codebook is durable before any commit, DESIGN.md §4). The next writer trains again and replaces it; the
+     * commit names the new one, and every code matches it.
+     */
+    @Test
+    void aCodebookNoCommitNamesIsReplacedByTheNextTraining() throws IOException {
+        Path dir = tmp.resolve("idx");
+        float[][] base = data(2_600, TestSeeds.seed("codes-orphan"));
+        try (MMapGraph g = MMapGraph.create(dir, options())) {
+            g.addAll(Arrays.asList(base).subList(0, 1_000), 2);
+        }
+        // What the dead writer left: a valid codebook of another training, not named by the manifest.
+        int orphan = CodebookFile.write(dir, ProductQuantizer.train(data(600, 5), CODE_BYTES, Metric.L2, 3, 2));
+        assertEquals(0, manifest(dir).codedCount());
+        try (MMapGraph r = MMapGraph.openReadOnly(dir)) {
+            assertEquals(3, r.search(base[3], SearchOptions.k(1)).neighbors().get(0).ordinal(),
+                    "an untrained index searches by vectors and never reads the orphan");
+        }
+        try (MMapGraph g = MMapGraph.open(dir)) {
+            g.addAll(Arrays.asList(base).subList(1_000, base.length), 2);
+            g.sync();
+            Manifest m = manifest(dir);
+            assertEquals(2_600, m.codedCount());
+            assertTrue(m.codebookCrc() != orphan, "the commit names the new training, not the orphan");
+            assertCodesMatchVectors(g, 2_600);
+        }
+        try (MMapGraph r = MMapGraph.openReadOnly(dir)) {
+            VerifyReport report = r.verify();
+            assertTrue(report.ok(), report.problems().toString());
+        }
+    }
+
     @Test
     void aCodebookFromAnotherTrainingIsRefused() throws IOException {
         Path dir = trainedIndex();
