@@ -8,7 +8,7 @@ import java.lang.foreign.ValueLayout;
  * per subspace, as record {@code i} of the codes file. Append-only like the vectors; a code is a pure function of
  * its vector and the codebook, so {@link IndexVerifier} checks codes by re-encoding rather than by a checksum.
  */
-public final class CodeRecords {
+public final class CodeRecords implements CodeSource {
     private final RecordFile file;
     private final int codeBytes;
 
@@ -27,10 +27,12 @@ public final class CodeRecords {
     }
 
     /** The mapping holding the record, for distance look-ups that read it in place. */
+    @Override
     public MemorySegment segmentOf(long ordinal) {
         return file.segmentOf(ordinal);
     }
 
+    @Override
     public long offsetOf(long ordinal) {
         return file.offsetOf(ordinal);
     }

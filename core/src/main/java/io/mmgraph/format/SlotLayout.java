@@ -48,6 +48,11 @@ public final class SlotLayout {
         return recordBytes;
     }
 
+    /** Records that share a block (1 for records larger than a block): consecutive ordinals, contiguous bytes. */
+    public int recordsPerBlock() {
+        return recordsPerUnit;
+    }
+
     public long extentBytes() {
         return extentBytes;
     }

@@ -1,5 +1,6 @@
 package io.mmgraph.index;
 
+import io.mmgraph.format.CodeSource;
 import io.mmgraph.format.CodebookFile;
 import io.mmgraph.format.CorruptIndexException;
 import io.mmgraph.format.FileKind;
@@ -112,6 +113,10 @@ public final class MMapGraph implements AutoCloseable {
     private final int codeBytes;
     /** The quantizer: trained by this writer, or read from the codebook on first use (opening reads nothing). */
     private volatile ProductQuantizer quantizer;
+    /** A reader's copy of the codes in huge-page memory ({@link #CODES_IN_MEMORY}), made at its first coded search. */
+    private volatile CodesInMemory codesInMemory;
+    /** The threads that touch a beam's vectors before re-ranking, where {@link #RERANK_PREFETCH} asks for them. */
+    private volatile RerankPrefetch.Pool prefetchPool;
     private final Object quantizerLock = new Object();
     /** Ordinals below this have codes (the writer: written; a reader: its commit's coded count). */
     private volatile long codedUpTo;
@@ -781,7 +786,7 @@ public final class MMapGraph implements AutoCloseable {
             ctx.reranked = 0;
             return found;
         }
-        StoredGraph.CodeScorer codes = ctx.codeScorer(graph, quantizer(), files.codes());
+        StoredGraph.CodeScorer codes = ctx.codeScorer(graph, quantizer(), codeSource(n));
         codes.setQuery(ctx.query);
         int found = searcher.search(codes, ctx.entries, seeds, beamWidth, n);
         DirectVectors direct = directVectors;
@@ -797,21 +802,65 @@ public final class MMapGraph implements AutoCloseable {
                 throw c;
             }
         }
-        if (RERANK_WILLNEED) {
-            int[] candidates = searcher.resultNodes();
-            for (int i = 0; i < found; i++) {
-                graph.willNeed(candidates[i]);
+        switch (RERANK_PREFETCH) {
+            case WILLNEED -> {
+                int[] candidates = searcher.resultNodes();
+                for (int i = 0; i < found; i++) {
+                    graph.willNeed(candidates[i]);
+                }
             }
+            case THREADS -> prefetchPool().touch(searcher.resultNodes(), found);
+            case NONE -> { }
         }
         return ctx.rerank(found);
     }
 
     /**
-     * Whether a search by codes first asks the kernel to read all the beam's vectors ({@code madvise(WILLNEED)} per
-     * record, without waiting) before re-ranking, so that cold reads overlap instead of faulting one after another;
-     * {@code -Dmmgraph.rerankWillNeed=true} turns it on (docs/benchmarks.md, "Re-ranking from a cold file").
+     * Whether a read-only handle walks by a copy of the codes in anonymous memory with huge pages
+     * ({@link CodesInMemory}) rather than by the codes file's mapping; {@code -Dmmgraph.codesInMemory=false} turns it
+     * off (docs/benchmarks.md, "Huge pages"). A writer always reads the file it appends to.
      */
-    static final boolean RERANK_WILLNEED = Boolean.getBoolean("mmgraph.rerankWillNeed");
+    static final boolean CODES_IN_MEMORY = !"false".equals(System.getProperty("mmgraph.codesInMemory"));
+
+    /** Where a search over {@code n} coded nodes reads their codes: a reader's copy in memory, or the file. */
+    private CodeSource codeSource(int n) {
+        if (!CODES_IN_MEMORY || lock != null) {
+            return files.codes();
+        }
+        CodesInMemory copy = codesInMemory;
+        if (copy == null) {
+            synchronized (quantizerLock) {
+                copy = codesInMemory;
+                if (copy == null) {
+                    ensureOpen(); // close() releases the copy after it sets closed: none is made after that
+                    copy = new CodesInMemory(files.codes());
+                    codesInMemory = copy;
+                }
+            }
+        }
+        if (copy.loaded() < n) {
+            copy.load(n);
+        }
+        return copy;
+    }
+
+    /** How a search by codes brings the beam's vectors in before re-ranking ({@code -Dmmgraph.rerankPrefetch}). */
+    static final RerankPrefetch RERANK_PREFETCH = RerankPrefetch.fromProperty();
+
+    private RerankPrefetch.Pool prefetchPool() {
+        RerankPrefetch.Pool pool = prefetchPool;
+        if (pool == null) {
+            synchronized (quantizerLock) {
+                pool = prefetchPool;
+                if (pool == null) {
+                    ensureOpen(); // close() shuts the pool down after it sets closed: none is made after that
+                    pool = new RerankPrefetch.Pool(graph);
+                    prefetchPool = pool;
+                }
+            }
+        }
+        return pool;
+    }
 
     /** Whether searches enter through an {@link EntrySample}; {@code -Dmmgraph.entrySample=false} turns it off. */
     static final boolean ENTRY_SAMPLE = !"false".equals(System.getProperty("mmgraph.entrySample"));
@@ -930,9 +979,9 @@ public final class MMapGraph implements AutoCloseable {
             this.searcher = new GraphSearcher(graph);
         }
 
-        StoredGraph.CodeScorer codeScorer(StoredGraph graph, ProductQuantizer pq, io.mmgraph.format.CodeRecords codes) {
+        StoredGraph.CodeScorer codeScorer(StoredGraph graph, ProductQuantizer pq, CodeSource codes) {
             StoredGraph.CodeScorer c = codeScorer;
-            if (c == null || !c.uses(pq)) {
+            if (c == null || !c.uses(pq, codes)) {
                 c = graph.codes(pq, codes);
                 codeScorer = c;
             }
@@ -1259,6 +1308,18 @@ public final class MMapGraph implements AutoCloseable {
             files.close();
         } catch (IOException e) {
             failure = addTo(failure, e);
+        }
+        CodesInMemory copy;
+        RerankPrefetch.Pool pool;
+        synchronized (quantizerLock) {
+            copy = codesInMemory;
+            pool = prefetchPool;
+        }
+        if (pool != null) {
+            pool.close();
+        }
+        if (copy != null) {
+            copy.close();
         }
         DirectVectors direct = directVectors;
         if (direct != null) {

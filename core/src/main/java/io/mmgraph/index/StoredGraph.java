@@ -1,6 +1,6 @@
 package io.mmgraph.index;
 
-import io.mmgraph.format.CodeRecords;
+import io.mmgraph.format.CodeSource;
 import io.mmgraph.format.NeighborLists;
 import io.mmgraph.format.VectorRecords;
 import io.mmgraph.graph.NeighborView;
@@ -102,28 +102,28 @@ final class StoredGraph implements NeighborView, PairScorer {
     }
 
     /** A scorer by product-quantization codes, for one thread: {@link CodeScorer#setQuery} before each search. */
-    CodeScorer codes(ProductQuantizer quantizer, CodeRecords codes) {
+    CodeScorer codes(ProductQuantizer quantizer, CodeSource codes) {
         return new CodeScorer(quantizer, codes);
     }
 
     /**
      * Asymmetric distances from a query to the nodes' codes: {@code M} look-ups in the query's distance table per
-     * node, reading the code in place in the codes file (32 bytes per node where a vector is 512), so a walk over an
-     * index larger than memory touches a file that stays resident.
+     * node, reading the code in place, in the codes file's mapping or its copy in memory (32 bytes per node where a
+     * vector is 512), so a walk over an index larger than memory touches only codes that stay resident.
      */
     static final class CodeScorer implements NodeScorer {
         private final ProductQuantizer quantizer;
-        private final CodeRecords codes;
+        private final CodeSource codes;
         private final float[] table;
 
-        CodeScorer(ProductQuantizer quantizer, CodeRecords codes) {
+        CodeScorer(ProductQuantizer quantizer, CodeSource codes) {
             this.quantizer = quantizer;
             this.codes = codes;
             this.table = new float[quantizer.distanceTableLength()];
         }
 
-        boolean uses(ProductQuantizer q) {
-            return quantizer == q;
+        boolean uses(ProductQuantizer q, CodeSource source) {
+            return quantizer == q && codes == source;
         }
 
         /** Fills the distance table for a prepared query (normalized for cosine). */
@@ -152,6 +152,11 @@ final class StoredGraph implements NeighborView, PairScorer {
 
     /** Sink for prefetching loads, so the JIT cannot drop them. */
     private static volatile int sink;
+
+    /** Reads a node's vector's first word: brings its page in (a fault where it is not resident). */
+    void touchVector(int node) {
+        touch(node);
+    }
 
     /** Loads the first word of a node's vector; independent loads overlap their cache misses. */
     private void touch(int node) {

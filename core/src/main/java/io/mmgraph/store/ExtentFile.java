@@ -67,6 +67,11 @@ public final class ExtentFile implements AutoCloseable {
     private volatile MemorySegment[] extents = new MemorySegment[0];
     /** The policy applied to every extent, including those mapped later; null where the platform has none. */
     private volatile AccessHint hint = NativeIO.madviseAvailable() ? DEFAULT_POLICY : null;
+    /**
+     * Whether extents, including those mapped later, are advised {@code MADV_HUGEPAGE}: a flag of its own, because on
+     * Linux huge pages combine with the access policy rather than replace it.
+     */
+    private volatile boolean hugePages;
     private volatile boolean closed;
 
     private ExtentFile(Path path, FileChannel channel, MapMode mode, long dataOffset, long extentBytes) {
@@ -169,6 +174,9 @@ public final class ExtentFile implements AutoCloseable {
             if (h != null && h != AccessHint.NORMAL) {
                 adviseOne(segment, h); // before any fault: the policy decides how faults fill the page cache
             }
+            if (hugePages) {
+                adviseOne(segment, AccessHint.HUGEPAGE);
+            }
             if (fresh && PREFAULT_FRESH_EXTENTS) {
                 // Appends fill a new extent front to back: fault its pages in once, in the kernel, rather than one
                 // write fault per page (docs/benchmarks.md). Only fresh extents: populating existing ones would read
@@ -251,8 +259,11 @@ public final class ExtentFile implements AutoCloseable {
         for (MemorySegment segment : extents) {
             supported &= adviseOne(segment, newHint);
         }
-        // WILLNEED is a one-off read request, not a lasting policy for extents mapped later.
-        if (newHint != AccessHint.WILLNEED) {
+        // WILLNEED is a one-off read request, not a lasting policy for extents mapped later; HUGEPAGE is kept beside
+        // the policy.
+        if (newHint == AccessHint.HUGEPAGE) {
+            hugePages = supported;
+        } else if (newHint != AccessHint.WILLNEED) {
             hint = supported ? newHint : null;
         }
         return supported && (extents.length > 0 || NativeIO.madviseAvailable());

@@ -49,6 +49,8 @@ public final class NativeIO {
     private static final MethodHandle CLOSE;
     private static final MethodHandle MINCORE;
     private static final MethodHandle GETPAGESIZE;
+    private static final MethodHandle MMAP;
+    private static final MethodHandle MUNMAP;
     /** The OS page size: the unit of {@code madvise}, {@code mincore} and page-cache residency (4096 if unknown). */
     public static final long PAGE_SIZE;
 
@@ -71,6 +73,11 @@ public final class NativeIO {
         MINCORE = find(linker, libc, "mincore", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
                 ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
         GETPAGESIZE = find(linker, libc, "getpagesize", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        MMAP = find(linker, libc, "mmap", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_LONG));
+        MUNMAP = find(linker, libc, "munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG));
         PAGE_SIZE = pageSize();
     }
 
@@ -168,6 +175,44 @@ public final class NativeIO {
             MemorySegment state = arena.allocate(CAPTURE);
             int rc = (int) MADVISE.invokeExact(state, segment, segment.byteSize(), advice);
             return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static final int PROT_READ_WRITE = 3;
+    private static final int MAP_PRIVATE = 2;
+    private static final int MAP_ANONYMOUS_LINUX = 0x20;
+    private static final int MAP_ANONYMOUS_MAC = 0x1000;
+
+    /**
+     * Maps {@code length} bytes of private anonymous memory, readable and writable, zero until written; its pages
+     * are allocated on first touch. Returns the mapping's address, or 0 where the call is missing or fails (the
+     * caller falls back to {@link Arena#allocate}). Release it with {@link #unmap}.
+     */
+    static long mapAnonymous(long length) {
+        if (MMAP == null || MUNMAP == null) {
+            return 0;
+        }
+        int flags = MAP_PRIVATE | (LINUX ? MAP_ANONYMOUS_LINUX : MAP_ANONYMOUS_MAC);
+        try {
+            MemorySegment at = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, length, PROT_READ_WRITE, flags,
+                    -1, 0L);
+            long address = at.address();
+            return address == -1L ? 0 : address; // MAP_FAILED
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Unmaps {@code [address, address + length)}, mapped by {@link #mapAnonymous}. */
+    static void unmap(long address, long length) {
+        try {
+            int rc = (int) MUNMAP.invokeExact(MemorySegment.ofAddress(address), length);
+            if (rc != 0) {
+                throw new IllegalStateException("munmap of " + length + " bytes at 0x" + Long.toHexString(address)
+                        + " failed");
+            }
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -4,6 +4,7 @@ import io.mmgraph.format.FileKind;
 import io.mmgraph.store.AccessHint;
 import io.mmgraph.store.NativeIO;
 import io.mmgraph.store.Residency;
+import io.mmgraph.store.Smaps;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -161,25 +162,9 @@ class ResidencyTest {
         org.junit.jupiter.api.Assertions.assertThrows(IndexClosedException.class, () -> index.warm(b -> { }));
     }
 
-    /** The kernel's flags of every mapping of {@code file} in this process ({@code VmFlags} of /proc/self/smaps). */
-    private static List<String> vmFlags(Path file) throws IOException {
-        List<String> out = new ArrayList<>();
-        String name = file.toRealPath().toString();
-        boolean inside = false;
-        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) { // a mapping's header line: range, perms, …, path
-                inside = line.endsWith(name);
-            } else if (inside && line.startsWith("VmFlags:")) {
-                out.add(line.substring("VmFlags:".length()).trim());
-            }
-        }
-        return out;
-    }
-
     @Test
     void anIndexWithCodesMapsItsVectorsForRandomAccessAndAdviseReplacesIt() throws IOException {
-        assumeTrue(System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
-                && NativeIO.madviseAvailable() && Files.isReadable(Path.of("/proc/self/smaps")), "Linux smaps");
+        assumeTrue(Smaps.available() && NativeIO.madviseAvailable(), "Linux smaps");
         assumeTrue(System.getProperty("mmgraph.advice") == null, "default policy");
         Path coded = codedDir.resolve("coded");
         try (MMapGraph index = MMapGraph.create(coded, IndexOptions.dimension(DIM).withCodeBytes(4)
@@ -196,8 +181,8 @@ class ResidencyTest {
         for (Path index : List.of(dir, coded)) {
             try (MMapGraph reader = MMapGraph.openReadOnly(index)) {
                 boolean codes = index.equals(coded);
-                List<String> vectorFlags = vmFlags(index.resolve(FileKind.VECTORS.fileName()));
-                List<String> listFlags = vmFlags(index.resolve(FileKind.NEIGHBOR_LISTS.fileName()));
+                List<String> vectorFlags = Smaps.vmFlags(index.resolve(FileKind.VECTORS.fileName()));
+                List<String> listFlags = Smaps.vmFlags(index.resolve(FileKind.NEIGHBOR_LISTS.fileName()));
                 assertFalse(vectorFlags.isEmpty() || listFlags.isEmpty(), "the files are mapped");
                 for (String f : vectorFlags) {
                     assertEquals(codes, (" " + f + " ").contains(" rr "), "MADV_RANDOM (rr) on vectors: " + f);
@@ -206,8 +191,16 @@ class ResidencyTest {
                     assertFalse((" " + f + " ").contains(" rr "), "lists keep the default policy: " + f);
                 }
                 assertTrue(reader.advise(AccessHint.NORMAL));
-                for (String f : vmFlags(index.resolve(FileKind.VECTORS.fileName()))) {
+                for (String f : Smaps.vmFlags(index.resolve(FileKind.VECTORS.fileName()))) {
                     assertFalse((" " + f + " ").contains(" rr "), "advise(NORMAL) clears it: " + f);
+                }
+                // Huge pages combine with the access policy: advising them keeps RANDOM (and vice versa).
+                assertTrue(reader.advise(AccessHint.RANDOM));
+                if (reader.advise(AccessHint.HUGEPAGE)) {
+                    for (String f : Smaps.vmFlags(index.resolve(FileKind.VECTORS.fileName()))) {
+                        assertTrue((" " + f + " ").contains(" rr ") && (" " + f + " ").contains(" hg "),
+                                "MADV_RANDOM and MADV_HUGEPAGE: " + f);
+                    }
                 }
             }
         }
