@@ -78,6 +78,18 @@ final class ScaleCommand implements Callable<Integer> {
             description = "How the search re-ranks: vectors through the mapping, or by direct I/O (default: ${DEFAULT-VALUE}).")
     String io;
 
+    @Option(names = "--java-opt", paramLabel = "OPT",
+            description = "An option for the children's JVMs, e.g. -Dmmgraph.rerankPrefetch=threads (repeatable).")
+    List<String> javaOptions = new java.util.ArrayList<>();
+
+    @Option(names = "--search-only", description = "Skip the build: search the index an earlier run built in OUT "
+            + "(to compare read paths on one index).")
+    boolean searchOnly;
+
+    @Option(names = "--label", paramLabel = "NAME",
+            description = "Name this run's reports scale-NAME.json, build-NAME.json and search-NAME.json in OUT.")
+    String label;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
@@ -85,6 +97,9 @@ final class ScaleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!io.equalsIgnoreCase("mmap") && !io.equalsIgnoreCase("direct")) {
             throw new ParameterException(spec.commandLine(), "--io must be mmap or direct");
+        }
+        if (label != null && !label.matches("[A-Za-z0-9._-]+")) {
+            throw new ParameterException(spec.commandLine(), "--label may hold letters, digits, '.', '_' and '-' only");
         }
         if (memoryLimit == null) {
             throw new ParameterException(spec.commandLine(), "give --memory-limit SIZE (or 'none')");
@@ -100,7 +115,7 @@ final class ScaleCommand implements Callable<Integer> {
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         ScaleRun.Options o = new ScaleRun.Options(n, dim, limit, heapBytes, m, trainSize, t, queries, k,
                 efs.stream().mapToInt(Integer::intValue).toArray(), syncEvery, out, data, seed, advice,
-                io.toLowerCase(Locale.ROOT));
+                io.toLowerCase(Locale.ROOT), javaOptions, searchOnly, label);
         Progress progress = data == null ? new Progress("generate", n, "vectors") : null;
         Map<String, Object> report;
         try {

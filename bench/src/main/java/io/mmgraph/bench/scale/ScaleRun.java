@@ -31,10 +31,20 @@ public final class ScaleRun {
      * @param data        a folder with base.fvecs, query.fvecs and truth.ivecs, or null to generate into OUT/data
      * @param advice      the children's {@code -Dmmgraph.advice} (RANDOM: no read-around under a limit), or null
      * @param io          how the search child re-ranks: {@code mmap} or {@code direct}
+     * @param javaOptions extra options for the children's JVMs (e.g. {@code -Dmmgraph.rerankPrefetch=threads})
+     * @param searchOnly  skip the build: search the index an earlier run built in OUT (to compare read paths)
+     * @param label       names this run's reports ({@code scale-LABEL.json}, {@code search-LABEL.json}), or null
      */
     public record Options(long n, int dim, long memoryLimit, long heap, int codeBytes, int trainSize, int threads,
                           int queries, int k, int[] efs, int syncEvery, Path out, Path data, long seed, String advice,
-                          String io) {
+                          String io, List<String> javaOptions, boolean searchOnly, String label) {
+        public Options {
+            javaOptions = List.copyOf(javaOptions);
+        }
+
+        private Path report(String name) {
+            return out.resolve(label == null ? name + ".json" : name + "-" + label + ".json");
+        }
     }
 
     private ScaleRun() {
@@ -62,19 +72,29 @@ public final class ScaleRun {
         report.put("codeBytes", codeBytes);
         report.put("dataSeconds", (System.nanoTime() - g0) / 1e9);
         Path index = o.out().resolve("index");
-        Path buildJson = o.out().resolve("build.json");
-        Files.deleteIfExists(buildJson);
-        Phase build = phase(o, "build", List.of("build", index.toString(), ScaleData.base(data).toString(),
-                buildJson.toString(), Integer.toString(codeBytes), Integer.toString(o.trainSize()),
-                Integer.toString(o.threads()), Integer.toString(o.syncEvery())));
-        build.report(report, "build");
-        if (build.exitCode() != 0) {
-            throw new IOException("the build process exited with code " + build.exitCode() + (build.exitCode() == 137
-                    ? " (killed: the OOM killer or SIGKILL; rerun to resume from the last commit)" : ""));
+        Phase build = null;
+        if (o.searchOnly()) {
+            if (!Files.isDirectory(index)) {
+                throw new IOException("--search-only: no index in " + index + " (run without it first to build one)");
+            }
+            report.put("searchOnly", true);
+        } else {
+            Path buildJson = o.report("build");
+            Files.deleteIfExists(buildJson);
+            build = phase(o, "build", List.of("build", index.toString(), ScaleData.base(data).toString(),
+                    buildJson.toString(), Integer.toString(codeBytes), Integer.toString(o.trainSize()),
+                    Integer.toString(o.threads()), Integer.toString(o.syncEvery())));
+            build.report(report, "build");
+            if (build.exitCode() != 0) {
+                throw new IOException("the build process exited with code " + build.exitCode()
+                        + (build.exitCode() == 137
+                        ? " (killed: the OOM killer or SIGKILL; rerun to resume from the last commit)" : ""));
+            }
+            report.put("build", JSON.readValue(buildJson.toFile(), Map.class));
         }
-        report.put("build", JSON.readValue(buildJson.toFile(), Map.class));
+        report.put("javaOptions", o.javaOptions());
         report.put("indexBytes", directoryBytes(index));
-        Path searchJson = o.out().resolve("search.json");
+        Path searchJson = o.report("search");
         Files.deleteIfExists(searchJson);
         StringBuilder efs = new StringBuilder();
         for (int ef : o.efs()) {
@@ -89,17 +109,18 @@ public final class ScaleRun {
         }
         report.put("search", JSON.readValue(searchJson.toFile(), Map.class));
         if (o.memoryLimit() > 0) {
-            long limit = build.limitBytes();
-            long peak = Math.max(build.peakBytes(), search.peakBytes());
+            long limit = search.limitBytes();
+            long peak = build == null ? search.peakBytes() : Math.max(build.peakBytes(), search.peakBytes());
             long indexBytes = (Long) report.get("indexBytes");
             report.put("memoryLimitBytes", limit);
             report.put("peakBytes", peak);
             report.put("indexToLimit", indexBytes / (double) limit);
-            report.put("counts", peak <= limit && build.oomKills() + search.oomKills() == 0 && indexBytes >= 2 * limit);
+            long oomKills = search.oomKills() + (build == null ? 0 : build.oomKills());
+            report.put("counts", peak <= limit && oomKills == 0 && indexBytes >= 2 * limit);
         } else {
             report.put("counts", false);
         }
-        JSON.writerWithDefaultPrettyPrinter().writeValue(o.out().resolve("scale.json").toFile(), report);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(o.report("scale").toFile(), report);
         return report;
     }
 
@@ -152,6 +173,7 @@ public final class ScaleRun {
         if (o.advice() != null) {
             cmd.add("-Dmmgraph.advice=" + o.advice());
         }
+        cmd.addAll(o.javaOptions());
         cmd.add("--add-modules=jdk.incubator.vector");
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-cp");

@@ -37,7 +37,7 @@ class ScaleRunTest {
         assumeTrue(cgroupsAvailable(), "needs a memory cgroup this process may create");
         long limit = 400L << 20;
         ScaleRun.Options o = new ScaleRun.Options(20_000, 32, limit, 128L << 20, 8, 5_000, 2, 50, 10,
-                new int[] {64}, 5_000, tmp.resolve("out"), null, 7, "RANDOM", "mmap");
+                new int[] {64}, 5_000, tmp.resolve("out"), null, 7, "RANDOM", "mmap", List.of(), false, null);
         Map<String, Object> r = ScaleRun.run(o, x -> { });
         assertEquals(limit, ((Number) r.get("memoryLimitBytes")).longValue(), "the kernel holds the limit we set");
         long peak = ((Number) r.get("buildCgroupPeakBytes")).longValue();
@@ -60,5 +60,19 @@ class ScaleRunTest {
         Map<String, Object> resumed = (Map<String, Object>) again.get("build");
         assertEquals(20_000, ((Number) resumed.get("resumedFrom")).intValue(), "resumes after the last commit");
         assertEquals(0, ((Number) resumed.get("added")).intValue());
+
+        // Another read path over the same index, reported beside the first run's reports.
+        ScaleRun.Options other = new ScaleRun.Options(o.n(), o.dim(), limit, o.heap(), o.codeBytes(), o.trainSize(),
+                o.threads(), o.queries(), o.k(), o.efs(), o.syncEvery(), o.out(), null, o.seed(), o.advice(), "direct",
+                List.of("-Dmmgraph.rerankPrefetch=threads"), true, "direct");
+        Map<String, Object> direct = ScaleRun.run(other, x -> { });
+        assertEquals(null, direct.get("build"), "no build");
+        assertEquals(List.of("-Dmmgraph.rerankPrefetch=threads"), direct.get("javaOptions"));
+        for (Map<String, Object> p : (List<Map<String, Object>>) ((Map<String, Object>) direct.get("search")).get("passes")) {
+            assertTrue(((Number) p.get("recall")).doubleValue() >= 0.9, "recall by direct I/O " + p);
+        }
+        assertTrue(Files.exists(tmp.resolve("out").resolve("scale-direct.json")));
+        assertTrue(Files.exists(tmp.resolve("out").resolve("search-direct.json")));
+        assertTrue(Files.exists(tmp.resolve("out").resolve("build.json")), "the build's report stays");
     }
 }
