@@ -1,6 +1,6 @@
 package io.mmgraph.index;
 
-import io.mmgraph.format.CodeRecords;
+import io.mmgraph.format.CodeSource;
 import io.mmgraph.format.VectorRecords;
 import io.mmgraph.graph.NodeScorer;
 import io.mmgraph.graph.PairScorer;
@@ -26,17 +26,19 @@ final class CodedPairScorer implements PairScorer {
     private static final int CACHE_BYTES = 1 << 20;
 
     private final ProductQuantizer quantizer;
-    private final CodeRecords codes;
+    private final CodeSource codes;
+    private final int codeBytes;
     private final VectorRecords vectors;
     private final VectorKernels kernels;
     private final Metric metric;
     private final int dimension;
     private final ThreadLocal<PerThread> state;
 
-    CodedPairScorer(ProductQuantizer quantizer, CodeRecords codes, VectorRecords vectors, VectorKernels kernels,
+    CodedPairScorer(ProductQuantizer quantizer, CodeSource codes, VectorRecords vectors, VectorKernels kernels,
                     Metric metric, StoredGraph graph) {
         this.quantizer = quantizer;
         this.codes = codes;
+        this.codeBytes = quantizer.codeBytes();
         this.vectors = vectors;
         this.kernels = kernels;
         this.metric = metric;
@@ -82,7 +84,7 @@ final class CodedPairScorer implements PairScorer {
             this.keys = new int[entries];
             java.util.Arrays.fill(keys, -1);
             this.slots = new float[entries][dimension];
-            this.code = new byte[codes.codeBytes()];
+            this.code = new byte[codeBytes];
         }
 
         int slotOf(int node) {
@@ -100,7 +102,8 @@ final class CodedPairScorer implements PairScorer {
         }
 
         float[] decodeInto(int node, float[] out) {
-            codes.read(node, code);
+            java.lang.foreign.MemorySegment.copy(codes.segmentOf(node), java.lang.foreign.ValueLayout.JAVA_BYTE,
+                    codes.offsetOf(node), code, 0, codeBytes);
             quantizer.decode(code, 0, out);
             return out;
         }

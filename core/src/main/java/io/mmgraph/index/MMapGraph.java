@@ -113,7 +113,10 @@ public final class MMapGraph implements AutoCloseable {
     private final int codeBytes;
     /** The quantizer: trained by this writer, or read from the codebook on first use (opening reads nothing). */
     private volatile ProductQuantizer quantizer;
-    /** A reader's copy of the codes in huge-page memory ({@link #CODES_IN_MEMORY}), made at its first coded search. */
+    /**
+     * The codes in huge-page memory ({@link #CODES_IN_MEMORY}): a reader's copy, made at its first coded search; the
+     * writer's, made when it first writes codes and extended as it writes more.
+     */
     private volatile CodesInMemory codesInMemory;
     /** The threads that touch a beam's vectors before re-ranking, where {@link #RERANK_PREFETCH} asks for them. */
     private volatile RerankPrefetch.Pool prefetchPool;
@@ -503,9 +506,21 @@ public final class MMapGraph implements AutoCloseable {
             files.codes().write(first + i, code);
         }
         codedUpTo = (long) first + stored.length;
+        CodeSource source = files.codes();
+        if (CODES_IN_MEMORY) {
+            CodesInMemory copy = codesInMemory;
+            if (copy == null) {
+                synchronized (quantizerLock) {
+                    copy = new CodesInMemory(files.codes());
+                    codesInMemory = copy;
+                }
+            }
+            copy.load(codedUpTo); // the codes just written, hot (all of them, the first time after an open)
+            source = copy;
+        }
         if (codedBuild == null) {
             // Only now: a linking thread that sees the coded build must find every code it may read written.
-            codedBuild = new CodedPairScorer(pq, files.codes(), files.vectors(), kernels, metric, graph);
+            codedBuild = new CodedPairScorer(pq, source, files.vectors(), kernels, metric, graph);
         }
     }
 
@@ -816,16 +831,20 @@ public final class MMapGraph implements AutoCloseable {
     }
 
     /**
-     * Whether a read-only handle walks by a copy of the codes in anonymous memory with huge pages
-     * ({@link CodesInMemory}) rather than by the codes file's mapping; {@code -Dmmgraph.codesInMemory=false} turns it
-     * off (docs/benchmarks.md, "Huge pages"). A writer always reads the file it appends to.
+     * Whether the graph walk (searches, and the writer's linking) reads a copy of the codes in anonymous memory with
+     * huge pages ({@link CodesInMemory}) rather than the codes file's mapping; {@code -Dmmgraph.codesInMemory=false}
+     * turns it off (docs/benchmarks.md, "Huge pages"). The copy costs the codes' size in memory outside the heap.
      */
     static final boolean CODES_IN_MEMORY = !"false".equals(System.getProperty("mmgraph.codesInMemory"));
 
-    /** Where a search over {@code n} coded nodes reads their codes: a reader's copy in memory, or the file. */
+    /** Where a search over {@code n} coded nodes reads their codes: the copy in memory, or the file. */
     private CodeSource codeSource(int n) {
-        if (!CODES_IN_MEMORY || lock != null) {
+        if (!CODES_IN_MEMORY) {
             return files.codes();
+        }
+        if (lock != null) { // the writer's copy has every code it wrote, once it has written any
+            CodesInMemory copy = codesInMemory;
+            return copy != null && copy.loaded() >= n ? copy : files.codes();
         }
         CodesInMemory copy = codesInMemory;
         if (copy == null) {

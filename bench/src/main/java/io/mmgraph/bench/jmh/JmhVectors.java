@@ -100,10 +100,52 @@ final class JmhVectors {
      * cache and populated page tables rather than first-touch faults.
      */
     static MemorySegment mapAndLoad(Path path, Arena arena) throws IOException {
+        return mapAndLoad(path, arena, null);
+    }
+
+    /** Maps the file, gives the mapping {@code advice} (when not null) before any fault, then loads every page. */
+    static MemorySegment mapAndLoad(Path path, Arena arena, io.mmgraph.store.AccessHint advice) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment segment = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
-            segment.load();
+            if (advice == null) {
+                segment.load();
+                return segment;
+            }
+            // One fault per page, in order, under the hint (load() would read ahead on its own terms first).
+            io.mmgraph.store.NativeIO.madvise(segment, advice);
+            long sum = 0;
+            for (long at = 0; at < segment.byteSize(); at += io.mmgraph.store.NativeIO.PAGE_SIZE) {
+                sum += segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at);
+            }
+            if (sum == Long.MIN_VALUE) {
+                System.out.println(sum); // keeps the loads
+            }
             return segment;
+        }
+    }
+
+    /**
+     * How the kernel backs the mapping holding {@code segment}: its resident kB and the kB mapped by 2 MiB entries
+     * (/proc/self/smaps; "unknown" off Linux).
+     */
+    static String pageSizes(MemorySegment segment) {
+        try {
+            boolean inside = false;
+            StringBuilder out = new StringBuilder();
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/smaps"))) {
+                if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                    String[] range = line.split(" ", 2)[0].split("-");
+                    long from = Long.parseUnsignedLong(range[0], 16);
+                    long to = Long.parseUnsignedLong(range[1], 16);
+                    inside = from <= segment.address() && segment.address() < to;
+                } else if (inside && (line.startsWith("Rss:") || line.startsWith("AnonHugePages:")
+                        || line.startsWith("FilePmdMapped:"))) {
+                    out.append(line.replaceAll("\\s+", " ")).append("; ");
+                }
+            }
+            return out.isEmpty() ? "unknown" : out.toString();
+        } catch (IOException | RuntimeException e) {
+            return "unknown (" + e + ")";
         }
     }
 

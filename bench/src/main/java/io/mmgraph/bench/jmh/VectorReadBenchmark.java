@@ -1,5 +1,8 @@
 package io.mmgraph.bench.jmh;
 
+import io.mmgraph.store.AccessHint;
+import io.mmgraph.store.AnonymousMemory;
+import io.mmgraph.store.NativeIO;
 import io.mmgraph.vector.Kernels;
 import io.mmgraph.vector.VectorKernels;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -120,8 +123,41 @@ public class VectorReadBenchmark {
         }
     }
 
+    /** The same, in anonymous memory advised {@code MADV_HUGEPAGE} (mmgraph's {@link AnonymousMemory}): 2 MiB pages. */
+    @State(Scope.Benchmark)
+    public static class OffHeapHuge {
+        MemorySegment segment;
+        private AnonymousMemory memory;
+
+        @Setup(Level.Trial)
+        public void setup(Shape shape) {
+            memory = new AnonymousMemory();
+            segment = memory.allocate(shape.n * shape.stride);
+            long[] at = {0};
+            JmhVectors.generate(SEED, shape.n, shape.dim, row -> {
+                MemorySegment.copy(row, 0, segment, JmhVectors.FLOAT_LE, at[0], row.length);
+                at[0] += shape.stride;
+            });
+            System.out.println("# off-heap huge: " + JmhVectors.pageSizes(segment));
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            memory.close();
+        }
+    }
+
+    /**
+     * A mapped file whose pages are in the page cache. Which page sizes back it depends on how the cache was
+     * filled: the file is dropped from the cache after writing, then faulted in under the hint of {@link #advice}:
+     * {@code RANDOM} reads 4 KiB folios; {@code HUGEPAGE} asks for 2 MiB ones, which file systems with large folios
+     * (ext4 from Linux 6.16, xfs, tmpfs with huge=) map with one entry each.
+     */
     @State(Scope.Benchmark)
     public static class Mapped {
+        @Param({"RANDOM", "HUGEPAGE"})
+        public String advice;
+
         MemorySegment segment;
         private Arena arena;
         private Path file;
@@ -129,9 +165,11 @@ public class VectorReadBenchmark {
         @Setup(Level.Trial)
         public void setup(Shape shape) throws IOException {
             file = JmhVectors.writeFile(SEED, shape.n, shape.dim);
+            NativeIO.evictFromPageCache(file.toString());
             // Shared like mmgraph's extents, which many searcher threads read.
             arena = Arena.ofShared();
-            segment = JmhVectors.mapAndLoad(file, arena);
+            segment = JmhVectors.mapAndLoad(file, arena, AccessHint.valueOf(advice));
+            System.out.println("# mapped, " + advice + ": " + JmhVectors.pageSizes(segment));
         }
 
         @TearDown(Level.Trial)
@@ -195,6 +233,11 @@ public class VectorReadBenchmark {
     @Benchmark
     public float offHeapSequential(Shape s, OffHeap o, Cursor c) {
         return s.kernels.dot(s.query, o.segment, c.nextSequential(s.n) * s.stride);
+    }
+
+    @Benchmark
+    public float offHeapHugeRandom(Shape s, OffHeapHuge o, Cursor c) {
+        return s.kernels.dot(s.query, o.segment, c.nextRandom(s.order) * s.stride);
     }
 
     @Benchmark
