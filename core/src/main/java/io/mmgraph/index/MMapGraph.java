@@ -960,6 +960,11 @@ public final class MMapGraph implements AutoCloseable {
     }
 
     /** The mapped files (package-private: for tests of the layers below the facade). */
+    /** The graph over this handle's files (tests). */
+    StoredGraph graph() {
+        return graph;
+    }
+
     IndexFiles files() {
         return files;
     }

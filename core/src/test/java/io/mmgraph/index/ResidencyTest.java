@@ -135,6 +135,24 @@ class ResidencyTest {
         }
     }
 
+    /** The re-rank's prefetch threads ({@code -Dmmgraph.rerankPrefetch=threads}) fault in the beam's pages, only those. */
+    @Test
+    void prefetchThreadsLoadTheBeamsVectorsAndNothingElse() throws IOException, InterruptedException {
+        int[] beam = {17, 4_000, TARGET, 15_000, N - 1, 9_000};
+        try (MMapGraph index = openCold(); RerankPrefetch.Pool pool = new RerankPrefetch.Pool(index.graph())) {
+            assertTrue(index.advise(AccessHint.RANDOM));
+            pool.touch(beam, 5); // the first five only: the sixth must stay cold
+            long pages = 0;
+            long until = System.nanoTime() + 10_000_000_000L; // touch() returns before the reads end
+            while (System.nanoTime() < until && (pages = residentPages(index.residency().get(FileKind.VECTORS))) < 5) {
+                Thread.sleep(20);
+            }
+            assertTrue(pages >= 5 && pages <= 10, "five records' pages (one or two each), not " + pages);
+            Thread.sleep(100);
+            assertEquals(pages, residentPages(index.residency().get(FileKind.VECTORS)), "and nothing more");
+        }
+    }
+
     @Test
     void warmLoadsListsAndVectorsButNotChecksumsAndEvictionDropsThem() throws IOException {
         try (MMapGraph index = openCold()) {
