@@ -114,6 +114,28 @@ public final class RecordFile implements AutoCloseable {
 
     /** msync the records {@code [from, to)}: the bytes from the first one's start to the last one's end. */
     public void force(long from, long to) {
+        forEachRange(from, to, file::force);
+    }
+
+    /**
+     * Asks the kernel to start reading records {@code [from, to)} ({@code madvise(WILLNEED)} over their pages)
+     * without waiting, so that a pass over them that follows finds them read, in large requests, whatever the
+     * mapping's access policy.
+     */
+    public void willNeed(long from, long to) {
+        long page = io.mmgraph.store.NativeIO.PAGE_SIZE;
+        forEachRange(from, to, (e, start, length) -> {
+            long aligned = start & -page;
+            io.mmgraph.store.NativeIO.willNeed(file.extent(e).asSlice(aligned), start + length - aligned);
+        });
+    }
+
+    private interface ExtentRange {
+        void accept(int extent, long offset, long length);
+    }
+
+    /** Calls {@code range} for each extent's part of the bytes of records {@code [from, to)}. */
+    private void forEachRange(long from, long to, ExtentRange range) {
         if (to <= from) {
             return;
         }
@@ -122,7 +144,7 @@ public final class RecordFile implements AutoCloseable {
         for (int e = first; e <= last; e++) {
             long start = e == first ? layout.offsetInExtent(from) : 0;
             long end = e == last ? layout.offsetInExtent(to - 1) + layout.recordBytes() : layout.extentBytes();
-            file.force(e, start, end - start);
+            range.accept(e, start, end - start);
         }
     }
 

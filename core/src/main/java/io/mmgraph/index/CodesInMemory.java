@@ -70,6 +70,7 @@ final class CodesInMemory implements CodeSource, AutoCloseable {
             }
         }
         RecordFile file = codes.file();
+        file.willNeed(from, upTo); // a cold file is read in large requests, not a fault per page (RANDOM)
         int perBlock = file.layout().recordsPerBlock();
         // Records sharing a block are contiguous in the file, and consecutive ordinals are contiguous here: copy a
         // block's run at a time, cut at chunk ends too (a block's records need not divide a chunk's).
