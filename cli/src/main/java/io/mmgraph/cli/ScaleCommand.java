@@ -98,6 +98,10 @@ final class ScaleCommand implements Callable<Integer> {
         if (!io.equalsIgnoreCase("mmap") && !io.equalsIgnoreCase("direct")) {
             throw new ParameterException(spec.commandLine(), "--io must be mmap or direct");
         }
+        if (searchOnly && label == null) {
+            throw new ParameterException(spec.commandLine(), "--search-only needs --label NAME (its reports must not "
+                    + "replace the build run's)");
+        }
         if (label != null && !label.matches("[A-Za-z0-9._-]+")) {
             throw new ParameterException(spec.commandLine(), "--label may hold letters, digits, '.', '_' and '-' only");
         }
@@ -126,6 +130,12 @@ final class ScaleCommand implements Callable<Integer> {
             }
         }
         System.out.println(Json.object(report));
+        if (searchOnly) {
+            System.out.println(Boolean.TRUE.equals(report.get("searchWithinLimit")) ? "the search kept within the "
+                    + "limit (peak, no OOM kill, index at least twice the limit)" : "the search did not keep within "
+                    + "the limit (see searchWithinLimit, indexToLimit, peaks)");
+            return 0;
+        }
         System.out.println(Boolean.TRUE.equals(report.get("counts")) ? "the run counts: peak within the limit, no OOM "
                 + "kill, index at least twice the limit" : "the run does not count (see counts, indexToLimit, peaks)");
         return 0;

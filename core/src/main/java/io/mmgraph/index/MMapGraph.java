@@ -824,7 +824,14 @@ public final class MMapGraph implements AutoCloseable {
                     graph.willNeed(candidates[i]);
                 }
             }
-            case THREADS -> prefetchPool().touch(searcher.resultNodes(), found);
+            case THREADS -> {
+                RerankPrefetch.Batch batch = prefetchPool().touch(searcher.resultNodes(), found);
+                try {
+                    return ctx.rerank(found);
+                } finally {
+                    batch.done(); // its threads skip what they have not reached: the re-rank has read it
+                }
+            }
             case NONE -> { }
         }
         return ctx.rerank(found);
@@ -835,7 +842,8 @@ public final class MMapGraph implements AutoCloseable {
      * huge pages ({@link CodesInMemory}) rather than the codes file's mapping; {@code -Dmmgraph.codesInMemory=false}
      * turns it off (docs/benchmarks.md, "Huge pages"). The copy costs the codes' size in memory outside the heap.
      */
-    static final boolean CODES_IN_MEMORY = !"false".equals(System.getProperty("mmgraph.codesInMemory"));
+    static final boolean CODES_IN_MEMORY = !"false".equals(System.getProperty("mmgraph.codesInMemory"))
+            && io.mmgraph.store.AnonymousMemory.mappingAvailable();
 
     /** Where a search over {@code n} coded nodes reads their codes: the copy in memory, or the file. */
     private CodeSource codeSource(int n) {
@@ -893,8 +901,14 @@ public final class MMapGraph implements AutoCloseable {
         EntrySample sample = ENTRY_SAMPLE && n >= EntrySample.MIN_NODES ? entrySample(n) : null;
         int count = 0;
         if (sample != null) {
-            count = sample.nearest(kernels, metric, q, ctx.sampleNearest, ctx.sampleScratch);
-            System.arraycopy(ctx.sampleNearest, 0, ctx.entries, 0, count);
+            int found = sample.nearest(kernels, metric, q, ctx.sampleNearest, ctx.sampleScratch);
+            for (int i = 0; i < found; i++) {
+                // A sample another search built after a refresh may hold nodes past this search's n: not ours to
+                // enter by (the codes copy may not hold them yet).
+                if (ctx.sampleNearest[i] < n) {
+                    ctx.entries[count++] = ctx.sampleNearest[i];
+                }
+            }
             ctx.sampleDistances = sample.size();
         }
         ctx.entries[count++] = entry(n);
@@ -960,13 +974,13 @@ public final class MMapGraph implements AutoCloseable {
     }
 
     /** The mapped files (package-private: for tests of the layers below the facade). */
+    IndexFiles files() {
+        return files;
+    }
+
     /** The graph over this handle's files (tests). */
     StoredGraph graph() {
         return graph;
-    }
-
-    IndexFiles files() {
-        return files;
     }
 
     /** Distances the calling thread's last {@link #search(float[], int, int, int[], float[])} computed: its cost. */
@@ -1328,46 +1342,43 @@ public final class MMapGraph implements AutoCloseable {
             }
             closed = true;
         }
-        try {
-            files.close();
-        } catch (IOException e) {
-            failure = addTo(failure, e);
-        }
         CodesInMemory copy;
         RerankPrefetch.Pool pool;
         synchronized (quantizerLock) {
             copy = codesInMemory;
             pool = prefetchPool;
         }
+        // Every step runs whatever the ones before it threw: a failure must not leave descriptors or memory behind.
+        failure = release(failure, files::close);
         if (pool != null) {
-            pool.close();
+            failure = release(failure, pool::close);
         }
         if (copy != null) {
-            copy.close();
+            failure = release(failure, copy::close);
         }
         DirectVectors direct = directVectors;
         if (direct != null) {
-            try {
-                direct.close();
-            } catch (IOException e) {
-                failure = addTo(failure, e);
-            }
+            failure = release(failure, direct::close);
         }
         if (manifestChannel != null) {
-            try {
-                manifestChannel.close();
-            } catch (IOException e) {
-                failure = addTo(failure, e);
-            }
+            failure = release(failure, manifestChannel::close);
         }
         if (lock != null) {
-            try {
-                lock.close();
-            } catch (IOException e) {
-                failure = addTo(failure, e);
-            }
+            failure = release(failure, lock::close);
         }
         return failure;
+    }
+
+    /** Runs one release step of {@link #close}; returns {@code failure} with what the step threw added. */
+    private static IOException release(IOException failure, AutoCloseable step) {
+        try {
+            step.close();
+            return failure;
+        } catch (IOException e) {
+            return addTo(failure, e);
+        } catch (Exception e) {
+            return addTo(failure, new IOException("closing: " + e, e));
+        }
     }
 
     private static IOException addTo(IOException first, IOException next) {

@@ -21,6 +21,17 @@ public final class AnonymousMemory implements AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
     private volatile boolean hugePagesAdvised = true;
+    /** Guards allocation against close: a segment is never attached to a closing arena. */
+    private final Object lock = new Object();
+    private boolean closed;
+
+    /**
+     * Whether this platform maps anonymous memory here ({@code mmap} found and native access allowed); without it,
+     * {@link #allocate} falls back to {@link Arena#allocate}, which zeroes (and so touches) every byte at once.
+     */
+    public static boolean mappingAvailable() {
+        return NativeIO.anonymousMappingAvailable();
+    }
 
     /**
      * A zeroed segment of {@code bytes}, starting on a huge-page boundary where anonymous mappings are available.
@@ -32,25 +43,24 @@ public final class AnonymousMemory implements AutoCloseable {
         }
         // Map one huge page more than asked, so that an aligned start fits; the untouched slack costs address space
         // only.
-        long reserved = bytes + HUGE_PAGE_BYTES;
-        long base = NativeIO.mapAnonymous(reserved);
-        if (base == 0) {
-            hugePagesAdvised = false;
-            return arena.allocate(bytes, NativeIO.PAGE_SIZE);
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("anonymous memory already closed");
+            }
+            long reserved = bytes + HUGE_PAGE_BYTES;
+            long base = NativeIO.mapAnonymous(reserved);
+            if (base == 0) {
+                hugePagesAdvised = false;
+                return arena.allocate(bytes, NativeIO.PAGE_SIZE);
+            }
+            long aligned = (base + HUGE_PAGE_BYTES - 1) & -HUGE_PAGE_BYTES;
+            // Advised before any touch, so that the first write into each 2 MiB faults in a huge page (where the
+            // kernel has one free); through a view the arena does not own, so no native call ever holds the arena.
+            if (NativeIO.madvise(MemorySegment.ofAddress(aligned).reinterpret(bytes), AccessHint.HUGEPAGE) != 0) {
+                hugePagesAdvised = false;
+            }
+            return MemorySegment.ofAddress(aligned).reinterpret(bytes, arena, s -> NativeIO.unmap(base, reserved));
         }
-        long aligned = (base + HUGE_PAGE_BYTES - 1) & -HUGE_PAGE_BYTES;
-        MemorySegment segment;
-        try {
-            segment = MemorySegment.ofAddress(aligned).reinterpret(bytes, arena, s -> NativeIO.unmap(base, reserved));
-        } catch (RuntimeException e) {
-            NativeIO.unmap(base, reserved); // the arena is closed: nothing will release it
-            throw e;
-        }
-        // Before any touch: the first write into each 2 MiB then faults in a huge page (where the kernel has one free).
-        if (NativeIO.madvise(segment, AccessHint.HUGEPAGE) != 0) {
-            hugePagesAdvised = false;
-        }
-        return segment;
     }
 
     /** Whether every segment so far was advised {@code MADV_HUGEPAGE} (the kernel may still use base pages). */
@@ -61,8 +71,11 @@ public final class AnonymousMemory implements AutoCloseable {
     /** Unmaps every segment handed out. Idempotent. */
     @Override
     public void close() {
-        if (arena.scope().isAlive()) {
-            arena.close();
+        synchronized (lock) {
+            if (!closed) {
+                closed = true;
+                Arenas.close(arena);
+            }
         }
     }
 }

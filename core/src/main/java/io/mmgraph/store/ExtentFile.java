@@ -321,28 +321,9 @@ public final class ExtentFile implements AutoCloseable {
         // The segments stay in the array: a racing reader must meet the closed arena's IllegalStateException
         // (invariant 3), not an index error from an emptied array.
         try {
-            closeArena();
+            Arenas.close(arena);
         } finally {
             channel.close();
-        }
-    }
-
-    /**
-     * Closing a shared arena hands shake with every thread; one caught inside an access makes close fail with
-     * IllegalStateException, and that access then fails instead of reading unmapped memory. Retry until it is done.
-     */
-    private void closeArena() {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                arena.close();
-                return;
-            } catch (IllegalStateException e) {
-                if (attempt > 1000) {
-                    throw e;
-                }
-                Thread.onSpinWait();
-                Thread.yield();
-            }
         }
     }
 }

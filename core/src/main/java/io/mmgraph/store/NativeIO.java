@@ -205,6 +205,11 @@ public final class NativeIO {
         }
     }
 
+    /** Whether {@link #mapAnonymous} can work here. */
+    static boolean anonymousMappingAvailable() {
+        return MMAP != null && MUNMAP != null;
+    }
+
     /** Unmaps {@code [address, address + length)}, mapped by {@link #mapAnonymous}. */
     static void unmap(long address, long length) {
         try {

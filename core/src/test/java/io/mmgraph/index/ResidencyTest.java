@@ -141,7 +141,7 @@ class ResidencyTest {
         int[] beam = {17, 4_000, TARGET, 15_000, N - 1, 9_000};
         try (MMapGraph index = openCold(); RerankPrefetch.Pool pool = new RerankPrefetch.Pool(index.graph())) {
             assertTrue(index.advise(AccessHint.RANDOM));
-            pool.touch(beam, 5); // the first five only: the sixth must stay cold
+            pool.touch(beam, 5); // the first five only: the sixth must stay cold (the batch is never marked done)
             long pages = 0;
             long until = System.nanoTime() + 10_000_000_000L; // touch() returns before the reads end
             while (System.nanoTime() < until && (pages = residentPages(index.residency().get(FileKind.VECTORS))) < 5) {

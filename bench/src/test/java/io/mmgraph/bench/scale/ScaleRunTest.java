@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -74,5 +75,14 @@ class ScaleRunTest {
         assertTrue(Files.exists(tmp.resolve("out").resolve("scale-direct.json")));
         assertTrue(Files.exists(tmp.resolve("out").resolve("search-direct.json")));
         assertTrue(Files.exists(tmp.resolve("out").resolve("build.json")), "the build's report stays");
+        assertEquals(null, direct.get("counts"), "a search alone does not make a run count");
+        assertEquals(false, direct.get("searchWithinLimit"), "a small index is not twice the limit");
+
+        // Searching with another seed's queries would score the index against the wrong truth: refused.
+        ScaleRun.Options otherData = new ScaleRun.Options(o.n(), o.dim(), limit, o.heap(), o.codeBytes(),
+                o.trainSize(), o.threads(), o.queries(), o.k(), o.efs(), o.syncEvery(), o.out(), null, o.seed() + 1,
+                o.advice(), "mmap", List.of(), true, "seed8");
+        IOException refused = assertThrows(IOException.class, () -> ScaleRun.run(otherData, x -> { }));
+        assertTrue(refused.getMessage().contains("--search-only"), refused.getMessage());
     }
 }
