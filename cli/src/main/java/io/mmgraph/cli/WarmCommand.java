@@ -15,9 +15,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "warm", mixinStandardHelpOptions = true,
         description = {"Load an index into the OS page cache, so that the first searches run at warm speed.",
-                "Reads the neighbour lists, then the vectors (madvise WILLNEED, then one read per page), with",
-                "progress on stderr, and prints how much of each file is resident before and after (mincore;",
-                "Linux and macOS). Checksums are left cold: only check reads them. An index larger than the",
+                "Reads the neighbour lists, the codes (of an index with codes), then the vectors (madvise",
+                "WILLNEED, then one read per page), with progress on stderr, and prints how much of each file",
+                "is resident before and after (mincore; Linux and macOS). Checksums are left cold: only check reads them. An index larger than the",
                 "memory available for the page cache cannot stay warm: the kernel evicts what is read first."})
 final class WarmCommand implements Callable<Integer> {
     private static final long MIB = 1 << 20;

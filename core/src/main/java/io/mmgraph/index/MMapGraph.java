@@ -1209,9 +1209,9 @@ public final class MMapGraph implements AutoCloseable {
     }
 
     /**
-     * Loads what searches read — the published neighbour lists, then the vectors — into the page cache, so that the
-     * first queries run at warm speed: per extent an {@code madvise(WILLNEED)}, then one read per page (which waits
-     * for the I/O and works where the hint does not). Checksums are left cold: only {@code verify} reads them.
+     * Loads what searches read — the published neighbour lists, the codes (of an index with codes), then the vectors —
+     * into the page cache, so that the first queries run at warm speed: per extent an {@code madvise(WILLNEED)}, then
+     * one read per page (which waits for the I/O and works where the hint does not). Checksums are left cold: only {@code verify} reads them.
      * Reports each extent's bytes to {@code progress} (out of {@link #warmBytes()}). The page cache may evict the
      * pages again under memory pressure; a file larger than memory cannot be kept warm.
      */
