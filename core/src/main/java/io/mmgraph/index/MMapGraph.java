@@ -127,6 +127,8 @@ public final class MMapGraph implements AutoCloseable {
     private volatile int codebookCrc;
     /** The writer's build distances by codes, once the quantizer is known (null until then, and for readers). */
     private volatile CodedPairScorer codedBuild;
+    /** The writer's own commits ({@link #setDurability}); null for {@link Durability#ON_DEMAND} and for readers. */
+    private volatile AutoCommit autoCommit;
 
     private MMapGraph(Path dir, MapMode mode, WriterLock lock, FileChannel manifestChannel, IndexFiles files,
                       Manifest manifest, boolean recovered) {
@@ -345,6 +347,7 @@ public final class MMapGraph implements AutoCloseable {
             ensureOpen();
             int ord = allocate(new float[][] {stored});
             link(ord);
+            afterInsert();
             return ord;
         } finally {
             insertGate.readLock().unlock();
@@ -378,6 +381,7 @@ public final class MMapGraph implements AutoCloseable {
                 for (int ord = cursor.getAndIncrement(); ord < end; ord = cursor.getAndIncrement()) {
                     try {
                         link(ord);
+                        afterInsert();
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
@@ -656,12 +660,61 @@ public final class MMapGraph implements AutoCloseable {
     }
 
     /**
+     * Sets when this writer commits on its own, besides {@link #sync()} and {@link #close()} (default
+     * {@link Durability#ON_DEMAND}): after every {@code everyInserts} inserts, on the inserting thread, and/or every
+     * {@code everyMillis} ms while inserts wait, on a virtual thread of the writer's. A periodic commit that fails is
+     * reported by the next insert or {@code sync()}.
+     */
+    public void setDurability(Durability durability) throws IOException {
+        ensureWritable();
+        synchronized (autoCommitLock) {
+            ensureOpen();
+            AutoCommit old = autoCommit;
+            autoCommit = durability.equals(Durability.ON_DEMAND) ? null
+                    : new AutoCommit(durability, new AutoCommit.Writer() {
+                        @Override
+                        public void commit() throws IOException {
+                            sync();
+                        }
+
+                        @Override
+                        public long uncommitted() {
+                            return published - manifest.committedCount();
+                        }
+                    }, dir.getFileName() == null ? "index" : dir.getFileName().toString());
+            if (old != null) {
+                old.close();
+                old.reportFailure();
+            }
+        }
+    }
+
+    /** When this writer commits on its own ({@link #setDurability}); {@link Durability#ON_DEMAND} for readers. */
+    public Durability durability() {
+        AutoCommit a = autoCommit;
+        return a == null ? Durability.ON_DEMAND : a.durability();
+    }
+
+    private final Object autoCommitLock = new Object();
+
+    private void afterInsert() throws IOException {
+        AutoCommit a = autoCommit;
+        if (a != null) {
+            a.afterInsert();
+        }
+    }
+
+    /**
      * Commits: makes every published vector durable and visible to other processes. Data is msync'ed before the
      * manifest copy that names it is written and synced (DESIGN.md §4), so a crash at any point leaves either the
      * previous or this commit.
      */
     public void sync() throws IOException {
         ensureWritable();
+        AutoCommit a = autoCommit;
+        if (a != null) {
+            a.reportFailure();
+        }
         synchronized (writeLock) {
             ensureOpen();
             commit(Manifest.State.OPEN);
@@ -1313,6 +1366,14 @@ public final class MMapGraph implements AutoCloseable {
     @Override
     public void close() throws IOException {
         IOException failure = null;
+        AutoCommit a;
+        synchronized (autoCommitLock) {
+            a = autoCommit;
+            autoCommit = null;
+        }
+        if (a != null) {
+            a.close(); // before the gate: its commit may be under way, and close commits after it anyway
+        }
         // Let running inserts finish (they hold the read side) and keep new ones out.
         insertGate.writeLock().lock();
         try {
