@@ -1,21 +1,18 @@
 package io.mmgraph.store;
 
+import io.mmgraph.TmpfsMount;
 import io.mmgraph.format.VerifyReport;
 import io.mmgraph.index.IndexOptions;
 import io.mmgraph.index.MMapGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A full disk is a {@link DiskFullException} naming the file when an extent cannot be reserved — never a SIGBUS —
@@ -27,13 +24,8 @@ class DiskFullTest {
 
     @Test
     void growthOnAFullFileSystemFailsCleanlyAndLosesNothing() throws Exception {
-        Path mount = tmp.resolve("small-fs");
-        Files.createDirectories(mount);
-        assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "needs Linux");
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mount.toString()) == 0,
-                "cannot mount a tmpfs here (needs root)");
-        try {
-            Path dir = mount.resolve("index");
+        try (TmpfsMount mount = TmpfsMount.mount(tmp.resolve("small-fs"), "3m")) {
+            Path dir = mount.path().resolve("index");
             Random random = new Random(7);
             int stored = 0;
             int committed;
@@ -76,14 +68,6 @@ class DiskFullTest {
                     }
                 });
             }
-        } finally {
-            run("umount", mount.toString());
         }
-    }
-
-    private static int run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
     }
 }
