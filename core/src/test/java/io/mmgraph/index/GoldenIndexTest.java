@@ -1,0 +1,90 @@
+package io.mmgraph.index;
+
+import io.mmgraph.format.FormatConstants;
+import io.mmgraph.format.ManifestFile;
+import io.mmgraph.format.VerifyReport;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every released format version still opens: the golden index of each (src/test/resources/golden, README there) is
+ * read bit for bit, verified and searched with today's code, and a copy takes writes (and is upgraded to the
+ * current version where it is older).
+ */
+class GoldenIndexTest {
+    static final int COUNT = 300;
+    static final int DIM = 8;
+
+    @TempDir
+    Path tmp;
+
+    static float[] vector(int i) {
+        float[] v = new float[DIM];
+        for (int j = 0; j < DIM; j++) {
+            v[j] = ((i * 7919 + j * 104729) % 2003) / 1000f - 1f;
+        }
+        return v;
+    }
+
+    private Path copyOf(String version) throws IOException, URISyntaxException {
+        Path golden = Path.of(GoldenIndexTest.class.getResource("/golden/" + version).toURI());
+        Path copy = tmp.resolve(version);
+        Files.createDirectories(copy);
+        try (Stream<Path> files = Files.list(golden)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        return copy;
+    }
+
+    private static int formatVersion(Path dir) throws IOException {
+        return java.nio.ByteBuffer.wrap(Files.readAllBytes(FormatConstants.manifestPath(dir)), 0, 8)
+                .order(FormatConstants.BYTE_ORDER).getInt(4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"v1", "v2"})
+    void aGoldenIndexReadsBitForBitVerifiesSearchesAndTakesWrites(String version) throws Exception {
+        Path dir = copyOf(version);
+        int written = Integer.parseInt(version.substring(1));
+        assertEquals(written, formatVersion(dir), "the golden file is what that version wrote");
+        try (MMapGraph g = MMapGraph.openReadOnly(dir)) {
+            assertEquals(COUNT, g.size());
+            for (int i = 0; i < COUNT; i++) {
+                assertArrayEquals(vector(i), g.vector(i), "vector " + i);
+            }
+            VerifyReport r = g.verify();
+            assertTrue(r.ok(), r.problems().toString());
+            for (int i = 0; i < COUNT; i += 7) {
+                assertEquals(i, g.search(vector(i), SearchOptions.k(1)).neighbors().getFirst().ordinal(),
+                        version + ": vector " + i + " finds itself");
+            }
+        }
+        assertEquals(written, formatVersion(dir), "reading changes nothing");
+        try (MMapGraph w = MMapGraph.open(dir)) {
+            for (int i = COUNT; i < COUNT + 50; i++) {
+                assertEquals(i, w.add(vector(i)));
+            }
+        }
+        assertEquals(FormatConstants.FORMAT_VERSION, formatVersion(dir), "a writer upgrades the manifest");
+        assertEquals(COUNT + 50, ManifestFile.read(FormatConstants.manifestPath(dir)).newest().committedCount());
+        try (MMapGraph g = MMapGraph.openReadOnly(dir)) {
+            assertTrue(g.verify().ok());
+            for (int i = 0; i < COUNT + 50; i += 11) {
+                assertArrayEquals(vector(i), g.vector(i), "vector " + i + " after the writes");
+            }
+        }
+    }
+}
