@@ -17,7 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {ScaleCommand.class, CrashCommand.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {ScaleCommand.class, CrashCommand.class, FuzzCommand.class},
         description = {"Side-by-side benchmark: mmgraph against jvector, Lucene HNSW, exact search and (where",
                 "Debian's python3-hnswlib is installed) hnswlib, on identical data, each in a JVM of its own with",
                 "identical flags. Reports build time, index size, open time, peak heap and RSS, and a recall/QPS",

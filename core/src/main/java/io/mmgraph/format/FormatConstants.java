@@ -58,6 +58,10 @@ public final class FormatConstants {
     public static final int MAX_DIMENSION = 16 * 1024;
     /** Largest supported out-degree R. */
     public static final int MAX_DEGREE = 1024;
+    /** Largest build beam width L an index may record: more would only allocate without improving the graph. */
+    public static final int MAX_BUILD_BEAM_WIDTH = 100_000;
+    /** Most records per extent an index may record: 16 Mi (an extent is mapped whole). */
+    public static final int MAX_EXTENT_SLOTS = 1 << 24;
 
     public static final String MANIFEST_FILE = "manifest.mmg";
     public static final String LOCK_FILE = "writer.lock";

@@ -226,15 +226,21 @@ public record Manifest(
         if (committedCount < 0 || committedCount > Integer.MAX_VALUE) {
             throw new CorruptIndexException(file, "manifest committed count " + committedCount + " out of range");
         }
-        if (extentSlots < 1) {
+        if (extentSlots < 1 || extentSlots > FormatConstants.MAX_EXTENT_SLOTS) {
             throw new CorruptIndexException(file, "manifest extent slots " + extentSlots + " out of range");
+        }
+        try {
+            io.mmgraph.vector.Metric.fromCode(metricCode);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptIndexException(file, "manifest metric code " + metricCode + " is none of mmgraph's");
         }
         boolean entryValid = committedCount == 0 ? entryPoint == -1 : entryPoint >= 0 && entryPoint < committedCount;
         if (!entryValid) {
             throw new CorruptIndexException(file, "manifest entry point " + entryPoint + " outside the "
                     + committedCount + " committed vectors");
         }
-        if (buildBeamWidth < 1 || !(alpha >= 1f && alpha <= 4f)) {
+        if (buildBeamWidth < 1 || buildBeamWidth > FormatConstants.MAX_BUILD_BEAM_WIDTH
+                || !(alpha >= 1f && alpha <= 4f)) {
             throw new CorruptIndexException(file, "manifest build parameters L=" + buildBeamWidth + " alpha=" + alpha
                     + " out of range");
         }

@@ -48,14 +48,16 @@ public record IndexOptions(int dimension, Metric metric, int maxDegree, int buil
         if (maxDegree < 2 || maxDegree > FormatConstants.MAX_DEGREE) {
             throw new IllegalArgumentException("maxDegree " + maxDegree + " outside [2, " + FormatConstants.MAX_DEGREE + "]");
         }
-        if (buildBeamWidth < 1 || buildBeamWidth > 100_000) {
-            throw new IllegalArgumentException("buildBeamWidth " + buildBeamWidth + " outside [1, 100000]");
+        if (buildBeamWidth < 1 || buildBeamWidth > FormatConstants.MAX_BUILD_BEAM_WIDTH) {
+            throw new IllegalArgumentException("buildBeamWidth " + buildBeamWidth + " outside [1, "
+                    + FormatConstants.MAX_BUILD_BEAM_WIDTH + "]");
         }
         if (!(alpha >= 1f && alpha <= 4f)) {
             throw new IllegalArgumentException("alpha " + alpha + " outside [1, 4]");
         }
-        if (extentSlots < 1) {
-            throw new IllegalArgumentException("extentSlots " + extentSlots + " must be positive");
+        if (extentSlots < 1 || extentSlots > FormatConstants.MAX_EXTENT_SLOTS) {
+            throw new IllegalArgumentException("extentSlots " + extentSlots + " outside [1, "
+                    + FormatConstants.MAX_EXTENT_SLOTS + "]");
         }
         if (codeBytes < 0 || codeBytes > dimension) {
             throw new IllegalArgumentException("codeBytes " + codeBytes + " outside [0, dimension=" + dimension + "]");
