@@ -1,5 +1,7 @@
 package io.mmgraph.format;
 
+import io.mmgraph.store.DurabilityRecorder;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -32,6 +34,9 @@ public final class ManifestFile {
             writePage(ch, first);
             writePage(ch, second);
             ch.force(true);
+            DurabilityRecorder.written(file, 0, first.encode());
+            DurabilityRecorder.written(file, FormatConstants.MANIFEST_PAGE_BYTES, second.encode());
+            DurabilityRecorder.lengthSynced(file, FormatConstants.MANIFEST_FILE_BYTES);
         }
     }
 
@@ -79,9 +84,10 @@ public final class ManifestFile {
     }
 
     /** Writes {@code m} to its copy and makes it durable. The caller made the data it describes durable first. */
-    public static void commit(FileChannel ch, Manifest m) throws IOException {
+    public static void commit(Path file, FileChannel ch, Manifest m) throws IOException {
         writePage(ch, m);
         ch.force(false);
+        DurabilityRecorder.written(file, (long) m.pageIndex() * FormatConstants.MANIFEST_PAGE_BYTES, m.encode());
     }
 
     private static void writePage(FileChannel ch, Manifest m) throws IOException {

@@ -292,7 +292,7 @@ public final class MMapGraph implements AutoCloseable {
             channel = FileChannel.open(manifestPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
             // Mark the index open: if this writer dies, the next one knows to repair neighbour lists.
             Manifest opened = m.next(Manifest.State.OPEN, m.committedCount(), m.committedLengths());
-            ManifestFile.commit(channel, opened);
+            ManifestFile.commit(manifestPath, channel, opened);
             return new MMapGraph(dir, MapMode.READ_WRITE, lock, channel, files, opened, recovered);
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
@@ -734,7 +734,7 @@ public final class MMapGraph implements AutoCloseable {
         files.forceForCommit(current.committedCount(), n, current.codedCount(), extents != extentsAtCommit);
         Manifest next = current.next(state, n, entry, coded, coded > 0 ? codebookCrc : 0,
                 IndexFiles.lengthsFor(current, n, coded));
-        ManifestFile.commit(manifestChannel, next);
+        ManifestFile.commit(FormatConstants.manifestPath(dir), manifestChannel, next);
         extentsAtCommit = extents;
         manifest = next;
     }

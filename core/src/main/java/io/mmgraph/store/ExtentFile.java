@@ -94,6 +94,8 @@ public final class ExtentFile implements AutoCloseable {
                 at += ch.write(b, at);
             }
             ch.force(true);
+            DurabilityRecorder.written(path, 0, prologue);
+            DurabilityRecorder.lengthSynced(path, at);
             return new ExtentFile(path, ch, MapMode.READ_WRITE, dataOffset, extentBytes);
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -240,6 +242,7 @@ public final class ExtentFile implements AutoCloseable {
         ensureOpen();
         if (length > 0) {
             extents[e].asSlice(offset, length).force();
+            DurabilityRecorder.msynced(path, extentStart(e) + offset, extents[e], offset, length);
         }
     }
 
@@ -247,6 +250,9 @@ public final class ExtentFile implements AutoCloseable {
     public void forceMetadata() throws IOException {
         ensureOpen();
         channel.force(true);
+        if (DurabilityRecorder.listener() != null) {
+            DurabilityRecorder.lengthSynced(path, channel.size());
+        }
     }
 
     /**

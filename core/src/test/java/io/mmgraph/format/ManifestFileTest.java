@@ -32,7 +32,7 @@ class ManifestFileTest {
         try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             for (int i = 0; i < commits; i++) {
                 m = m.next(Manifest.State.OPEN, m.committedCount() + 10, m.committedLengths());
-                ManifestFile.commit(ch, m);
+                ManifestFile.commit(file(), ch, m);
             }
         }
         return m;
@@ -78,7 +78,7 @@ class ManifestFileTest {
         try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             for (int i = 0; i < 7; i++) {
                 m = m.next(Manifest.State.OPEN, 1000 + i, m.committedLengths());
-                ManifestFile.commit(ch, m);
+                ManifestFile.commit(file(), ch, m);
                 ManifestFile.Read r = ManifestFile.read(file());
                 assertEquals(m, r.newest());
                 assertTrue(r.bothValid());
