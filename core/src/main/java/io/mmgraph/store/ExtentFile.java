@@ -160,6 +160,11 @@ public final class ExtentFile implements AutoCloseable {
         }
         MemorySegment[] grown = Arrays.copyOf(current, count);
         long size = channel.size();
+        if (current.length > 0 && size < extentStart(current.length)) {
+            // Cut under our mappings by someone else: growing from here would re-extend the file with zeros where
+            // mapped (and maybe committed) records were. Refuse, naming the file.
+            throw new ShortFileException(path, extentStart(current.length), size);
+        }
         for (int e = current.length; e < count; e++) {
             long start = extentStart(e);
             long end = start + extentBytes;

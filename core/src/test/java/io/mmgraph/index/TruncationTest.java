@@ -130,6 +130,46 @@ class TruncationTest {
         }
     }
 
+    /**
+     * A file cut under a live writer is never silently re-extended with zeros where its records were: the next
+     * write into the cut region or growth of the file is a named error, and the cut stays visible.
+     */
+    @Test
+    void aWriterMeetsAFileCutUnderItWithANamedErrorAndDoesNotRegrowIt() throws IOException {
+        Path dir = tmp.resolve("idx");
+        float[] v = new float[8];
+        long cutTo;
+        // With codes the writer links by codes and reads no stored vector, so nothing touches the cut region
+        // before the files grow: growth itself must notice.
+        try (MMapGraph g = MMapGraph.create(dir, IndexOptions.dimension(8).withExtentSlots(2048).withCodeBytes(2)
+                .withCodeTrainSize(256))) {
+            for (int i = 0; i < 2 * 2048; i++) { // two full 64 KiB extents of vectors: the next add grows the file
+                v[1] = i % 7;
+                v[0] = i;
+                g.add(v);
+            }
+            g.sync();
+            Path vectors = dir.resolve(FileKind.VECTORS.fileName());
+            cutTo = Files.size(vectors) - 65_536; // the second extent, which holds committed vectors, is gone
+            truncate(vectors, cutTo);
+            IOException e = assertThrows(IOException.class, () -> {
+                for (int i = 0; i < 10_000; i++) {
+                    g.add(v);
+                }
+            });
+            assertTrue(e.getMessage().contains(vectors.toString()), "names the file: " + e);
+            assertEquals(cutTo, Files.size(vectors), "not regrown over the cut");
+            try {
+                g.sync();
+            } catch (IOException | RuntimeException expected) {
+                // a commit over a cut file may fail too; it must not crash or regrow
+            }
+        } catch (IOException | RuntimeException closing) {
+            // close commits; over a cut file it may fail the same named way
+        }
+        assertThrows(TruncatedIndexException.class, () -> MMapGraph.openReadOnly(dir), "the cut stays visible");
+    }
+
     @Test
     void refreshMeetsATruncatedFile() throws IOException {
         Random r = TestSeeds.random("TruncationTest.refreshMeetsATruncatedFile");
