@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 final class AutoCommit implements AutoCloseable {
     /** What this commits for: the writer. */
     interface Writer {
-        /** Commits every published insert (the writer's {@code sync()}). */
+        /** Commits every published insert (as {@code sync()} does, without reporting this object's failures). */
         void commit() throws IOException;
 
         /** Inserts published but not yet committed. */
@@ -23,7 +23,9 @@ final class AutoCommit implements AutoCloseable {
     private final Writer writer;
     private final Thread timer;
     private final AtomicBoolean committing = new AtomicBoolean();
-    private volatile IOException failure;
+    /** The first commit the timer could not make since the writer last heard of one. */
+    private final java.util.concurrent.atomic.AtomicReference<IOException> failure =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean closed;
 
     AutoCommit(Durability durability, Writer writer, String name) {
@@ -38,9 +40,11 @@ final class AutoCommit implements AutoCloseable {
         return durability;
     }
 
-    /** After an insert: commits when enough wait, unless another thread is committing already. */
+    /**
+     * After an insert: commits when enough wait, unless another thread is committing already. (The caller reports
+     * the timer's failures before it inserts, so that an insert is never both made and reported as failed for them.)
+     */
     void afterInsert() throws IOException {
-        reportFailure();
         long n = durability.everyInserts();
         if (n > 0 && writer.uncommitted() >= n && committing.compareAndSet(false, true)) {
             try {
@@ -51,13 +55,12 @@ final class AutoCommit implements AutoCloseable {
         }
     }
 
-    /** Throws (once) what the timer's last commit threw. */
+    /** Throws (once) the first commit failure of the timer since the last report. */
     void reportFailure() throws IOException {
-        IOException f = failure;
+        IOException f = failure.getAndSet(null);
         if (f != null) {
-            failure = null;
-            throw new IOException("a periodic commit failed (inserts since the last commit are not durable): "
-                    + f.getMessage(), f);
+            throw new IOException("a periodic commit failed (inserts since the last commit are not durable until "
+                    + "one succeeds): " + f.getMessage(), f);
         }
     }
 
@@ -73,13 +76,13 @@ final class AutoCommit implements AutoCloseable {
                 continue;
             }
             try {
-                writer.commit();
+                writer.commit(); // the next tick tries again after a failure
             } catch (IndexClosedException e) {
                 return;
             } catch (IOException e) {
-                failure = e;
-            } catch (RuntimeException e) {
-                failure = new IOException(e.toString(), e);
+                failure.compareAndSet(null, e);
+            } catch (Throwable e) { // a timer that died silently would stop committing unnoticed
+                failure.compareAndSet(null, new IOException(e.toString(), e));
             } finally {
                 committing.set(false);
             }

@@ -342,12 +342,13 @@ public final class MMapGraph implements AutoCloseable {
     public int add(float[] vector) throws IOException {
         ensureWritable();
         float[] stored = prepare(vector, "add");
+        reportCommitFailure();
         insertGate.readLock().lock();
         try {
             ensureOpen();
             int ord = allocate(new float[][] {stored});
             link(ord);
-            afterInsert();
+            afterInsert(ord);
             return ord;
         } finally {
             insertGate.readLock().unlock();
@@ -371,23 +372,35 @@ public final class MMapGraph implements AutoCloseable {
         if (stored.length == 0) {
             return size();
         }
+        reportCommitFailure();
         insertGate.readLock().lock();
         try {
             ensureOpen();
             int first = allocate(stored);
             int end = first + stored.length;
             AtomicInteger cursor = new AtomicInteger(first);
+            // A commit that fails must not stop the linking: nodes allocated but never linked would hold back every
+            // later node's publication. The first failure is thrown once all are linked.
+            java.util.concurrent.atomic.AtomicReference<IOException> commitFailure =
+                    new java.util.concurrent.atomic.AtomicReference<>();
             Runnable work = () -> {
                 for (int ord = cursor.getAndIncrement(); ord < end; ord = cursor.getAndIncrement()) {
                     try {
                         link(ord);
-                        afterInsert();
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
+                    }
+                    try {
+                        afterInsert(ord);
+                    } catch (IOException e) {
+                        commitFailure.compareAndSet(null, e);
                     }
                 }
             };
             runOn(Math.min(threads, stored.length), work);
+            if (commitFailure.get() != null) {
+                throw commitFailure.get();
+            }
             return first;
         } finally {
             insertGate.readLock().unlock();
@@ -663,18 +676,21 @@ public final class MMapGraph implements AutoCloseable {
      * Sets when this writer commits on its own, besides {@link #sync()} and {@link #close()} (default
      * {@link Durability#ON_DEMAND}): after every {@code everyInserts} inserts, on the inserting thread, and/or every
      * {@code everyMillis} ms while inserts wait, on a virtual thread of the writer's. A periodic commit that fails is
-     * reported by the next insert or {@code sync()}.
+     * reported by the next insert or {@code sync()} (before it inserts anything); a count-triggered commit that fails
+     * is thrown by the insert that triggered it, which was made (stored and searchable, not durable).
      */
     public void setDurability(Durability durability) throws IOException {
         ensureWritable();
         synchronized (autoCommitLock) {
-            ensureOpen();
+            if (closing) {
+                throw new IndexClosedException("index " + dir + " is closed");
+            }
             AutoCommit old = autoCommit;
             autoCommit = durability.equals(Durability.ON_DEMAND) ? null
                     : new AutoCommit(durability, new AutoCommit.Writer() {
                         @Override
                         public void commit() throws IOException {
-                            sync();
+                            commitPublished();
                         }
 
                         @Override
@@ -696,11 +712,26 @@ public final class MMapGraph implements AutoCloseable {
     }
 
     private final Object autoCommitLock = new Object();
+    /** Set by close() under {@link #autoCommitLock}: no durability mode may start a timer after it. */
+    private boolean closing;
 
-    private void afterInsert() throws IOException {
+    private void reportCommitFailure() throws IOException {
         AutoCommit a = autoCommit;
         if (a != null) {
-            a.afterInsert();
+            a.reportFailure();
+        }
+    }
+
+    /** After inserting {@code ord}: a count-triggered commit; its failure says the insert itself was made. */
+    private void afterInsert(int ord) throws IOException {
+        AutoCommit a = autoCommit;
+        if (a != null) {
+            try {
+                a.afterInsert();
+            } catch (IOException e) {
+                throw new IOException("vector " + ord + " was inserted, but the commit it triggered failed (it is "
+                        + "searchable, not durable): " + e.getMessage(), e);
+            }
         }
     }
 
@@ -711,10 +742,11 @@ public final class MMapGraph implements AutoCloseable {
      */
     public void sync() throws IOException {
         ensureWritable();
-        AutoCommit a = autoCommit;
-        if (a != null) {
-            a.reportFailure();
-        }
+        reportCommitFailure();
+        commitPublished();
+    }
+
+    private void commitPublished() throws IOException {
         synchronized (writeLock) {
             ensureOpen();
             commit(Manifest.State.OPEN);
@@ -1368,6 +1400,7 @@ public final class MMapGraph implements AutoCloseable {
         IOException failure = null;
         AutoCommit a;
         synchronized (autoCommitLock) {
+            closing = true;
             a = autoCommit;
             autoCommit = null;
         }
