@@ -39,8 +39,13 @@ public final class CrashTorture {
     }
 
     /** One kill and what the checks found. */
-    public record Round(int round, String moment, long acknowledged, long recoveredCount, boolean repaired,
-                        int exitCode, List<String> problems) {
+    public record Round(int round, String moment, long opened, long acknowledged, long recoveredCount,
+                        boolean repaired, int exitCode, List<String> problems) {
+        /** Whether the writer acknowledged a commit of its own before the kill. */
+        public boolean committed() {
+            return acknowledged > opened;
+        }
+
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -68,6 +73,7 @@ public final class CrashTorture {
         report.put("kills", rounds.size());
         report.put("recovered", rounds.stream().filter(Round::ok).count());
         report.put("killedDuringCommit", rounds.stream().filter(r -> r.moment().startsWith("at sync")).count());
+        report.put("killsAfterACommitOfTheirOwn", rounds.stream().filter(Round::committed).count());
         report.put("lostAcknowledgedCommits", rounds.stream()
                 .filter(r -> r.recoveredCount() >= 0 && r.recoveredCount() < r.acknowledged()).count());
         report.put("repairedAtOpen", rounds.stream().filter(Round::repaired).count());
@@ -99,11 +105,16 @@ public final class CrashTorture {
         CountDownLatch started = new CountDownLatch(1);
         AtomicLong acknowledged = new AtomicLong(-1);
         AtomicInteger syncs = new AtomicInteger();
+        AtomicLong opened = new AtomicLong(-1);
         Thread reader = Thread.ofVirtual().start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
                     if (line.startsWith("start ")) {
+                        // What the writer opened is committed: the floor of what must survive this kill.
+                        long size = Long.parseLong(line.replaceAll(".*size=(\\d+).*", "$1"));
+                        opened.set(size);
+                        acknowledged.set(size);
                         started.countDown();
                     } else if (line.startsWith("committed=")) {
                         acknowledged.set(Long.parseLong(line.substring("committed=".length())));
@@ -116,14 +127,21 @@ public final class CrashTorture {
             }
         });
         String moment;
-        if (!started.await(120, TimeUnit.SECONDS)) {
+        List<String> problems = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!started.await(100, TimeUnit.MILLISECONDS) && p.isAlive() && System.nanoTime() < deadline) {
+            // waiting for the writer to open the index (recovery included)
+        }
+        if (started.getCount() > 0) {
             p.destroyForcibly();
             moment = "before start";
+            problems.add("the writer did not open the index within 120 s (a hang in recovery?) or died first");
         } else if (atSync) {
             moment = "at sync #" + syncsBeforeKill;
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                moment = "after 60 s (no sync seen)";
+                moment = "after 60 s";
+                problems.add("the writer made no commit within 60 s (a hang in add or sync?)");
             }
         } else {
             Thread.sleep(delayMs);
@@ -133,7 +151,6 @@ public final class CrashTorture {
         int exit = p.waitFor();
         reader.join();
         long ack = acknowledged.get();
-        List<String> problems = new ArrayList<>();
         if (exit != 137 && exit != 9) {
             problems.add("the writer exited with " + exit + " before it was killed (see " + log + ")");
         }
@@ -163,6 +180,6 @@ public final class CrashTorture {
         } catch (IOException | RuntimeException e) {
             problems.add("open/check failed: " + e);
         }
-        return new Round(round, moment, ack, count, repaired, exit, problems);
+        return new Round(round, moment, opened.get(), ack, count, repaired, exit, problems);
     }
 }

@@ -75,8 +75,8 @@ public final class IndexFuzzer {
         try {
             for (int c = 0; c < cases; c++) {
                 long caseSeed = new SplittableRandom(seed + c * 0x9E3779B97F4A7C15L).nextLong();
-                Path dir = work.resolve("case");
-                deleteRecursively(dir);
+                // A folder per case: a hung case's thread, interrupted, must not wander into the next one's files.
+                Path dir = work.resolve("case-" + c);
                 copy(pristine, dir);
                 List<String> damage = damage(dir, new SplittableRandom(caseSeed));
                 Case result;
@@ -93,11 +93,14 @@ public final class IndexFuzzer {
                     result = new Case(caseSeed, damage, List.of(), "escaped: " + e.getCause());
                 }
                 for (String o : result.outcomes()) {
-                    outcomes.merge(o.replaceAll(": .*", ""), 1, Integer::sum);
+                    outcomes.merge(o.replaceAll("^([^:]+): (ok|named|BAD)( damage found)?.*", "$1: $2$3"), 1,
+                            Integer::sum);
                 }
                 if (!result.ok()) {
                     failed++;
                     failures.add(result.toString());
+                } else {
+                    deleteRecursively(dir); // a failed case's files stay for a look
                 }
                 onCase.accept(result);
             }
@@ -154,7 +157,7 @@ public final class IndexFuzzer {
                 }
                 return null;
             });
-            step(out, "verify", g::verify);
+            step(out, "verify", () -> g.verify().ok() ? "clean" : "damage found");
             step(out, "refresh", g::refresh);
             step(out, "stats", g::stats);
         } catch (Throwable t) {
@@ -167,7 +170,7 @@ public final class IndexFuzzer {
                 w.sync();
                 return null;
             });
-            step(out, "verify-after-write", w::verify);
+            step(out, "verify-after-write", () -> w.verify().ok() ? "clean" : "damage found");
         } catch (Throwable t) {
             out.add(describe("open-writer", t));
         }
@@ -180,15 +183,20 @@ public final class IndexFuzzer {
 
     private static void step(List<String> out, String name, Step s) {
         try {
-            s.run();
-            out.add(name + ": ok");
+            Object r = s.run();
+            out.add(name + ": ok" + ("damage found".equals(r) ? " damage found" : ""));
         } catch (Throwable t) {
             out.add(describe(name, t));
         }
     }
 
+    /**
+     * Named: an IOException of the index or the file system. Not named: anything else, and an IOException that only
+     * wraps another exception thrown while closing (close() wraps them so that no resource is left open).
+     */
     private static String describe(String path, Throwable t) {
-        boolean named = t instanceof IOException;
+        boolean named = t instanceof IOException && !(t.getMessage() != null && t.getMessage().startsWith("closing: ")
+                && !(t.getCause() instanceof IOException));
         return path + ": " + (named ? "named " : " BAD ") + t.getClass().getSimpleName() + " " + t.getMessage();
     }
 
@@ -271,8 +279,8 @@ public final class IndexFuzzer {
                     }
                 }
                 default -> {
-                    // The same record range in two files swapped: plausible bytes in the wrong place.
-                    long at = 65_536 + r.nextLong(Math.max(1, size - 65_536));
+                    // A zeroed run: a page the disk lost, past the header where the file has data there.
+                    long at = size > 65_536 ? 65_536 + r.nextLong(size - 65_536) : r.nextLong(Math.max(1, size));
                     int len = 1 + r.nextInt(4096);
                     done.add(file + ": " + len + " bytes at " + at + " zeroed");
                     update(p, at, len, b -> {

@@ -26,11 +26,13 @@ class CrashTortureTest {
         List<CrashTorture.Round> rounds = new ArrayList<>();
         Path dir = tmp.resolve("index");
         for (String mode : List.of("sync:50", "inserts:50", "millis:20")) {
-            Map<String, Object> r = CrashTorture.run(new CrashTorture.Options(dir, mode.startsWith("sync") ? 6 : 2,
+            Map<String, Object> r = CrashTorture.run(new CrashTorture.Options(dir, mode.startsWith("sync") ? 6 : 3,
                     7, 16, mode, 1_500, 0.5), rounds::add);
             assertEquals(r.get("kills"), ((Number) r.get("recovered")).intValue(), mode + ": " + r.get("failures"));
             assertEquals(0L, r.get("lostAcknowledgedCommits"), mode);
             assertEquals(true, r.get("resumesAfterLastKill"), mode);
+            assertTrue(((Number) r.get("killsAfterACommitOfTheirOwn")).longValue() > 0,
+                    mode + ": some writer committed (by its mode) before it was killed: " + r);
         }
         for (CrashTorture.Round round : rounds) {
             assertTrue(round.ok(), round.toString());
