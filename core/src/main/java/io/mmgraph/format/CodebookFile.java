@@ -42,14 +42,9 @@ public final class CodebookFile {
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         // Durable as a whole once the rename is (the directory sync below): the simulation sees it then.
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Some platforms cannot sync a directory; the file itself is synced.
-        }
+        io.mmgraph.store.Directories.force(dir);
         if (io.mmgraph.store.DurabilityRecorder.listener() != null) {
-            io.mmgraph.store.DurabilityRecorder.written(target, 0, bytes.flip());
-            io.mmgraph.store.DurabilityRecorder.lengthSynced(target, bytes.limit());
+            io.mmgraph.store.DurabilityRecorder.replaced(target, bytes.flip());
         }
         return crc;
     }

@@ -1,11 +1,15 @@
 package io.mmgraph.format;
 
+import io.mmgraph.store.Directories;
 import io.mmgraph.store.DurabilityRecorder;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -27,16 +31,29 @@ public final class ManifestFile {
         }
     }
 
-    /** Creates the manifest with both copies valid (sequences 0 and 1), durable on return. */
+    /**
+     * Creates the manifest with both copies valid (sequences 0 and 1), durable on return. Written to a temporary file,
+     * synced, then renamed into place and the directory synced: a crash or power cut leaves no manifest (the folder
+     * is not yet an index, and creating it again works) or a whole one, never a short one that would block both.
+     */
     public static void create(Path file, Manifest first) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            Manifest second = first.next(first.state(), first.committedCount(), first.committedLengths());
+        if (Files.exists(file)) {
+            throw new FileAlreadyExistsException(file.toString(), null, "a manifest exists already");
+        }
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Manifest second = first.next(first.state(), first.committedCount(), first.committedLengths());
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
             writePage(ch, first);
             writePage(ch, second);
             ch.force(true);
-            DurabilityRecorder.written(file, 0, first.encode());
-            DurabilityRecorder.written(file, FormatConstants.MANIFEST_PAGE_BYTES, second.encode());
-            DurabilityRecorder.lengthSynced(file, FormatConstants.MANIFEST_FILE_BYTES);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        Directories.force(file.toAbsolutePath().getParent());
+        if (DurabilityRecorder.listener() != null) {
+            ByteBuffer whole = ByteBuffer.allocate(FormatConstants.MANIFEST_FILE_BYTES);
+            whole.put(first.encode()).put(second.encode()).flip();
+            DurabilityRecorder.replaced(file, whole);
         }
     }
 

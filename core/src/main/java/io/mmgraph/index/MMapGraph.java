@@ -205,7 +205,7 @@ public final class MMapGraph implements AutoCloseable {
             // Data files first, manifest last: the manifest's existence is what makes the directory an index.
             IndexFiles.create(dir, first).close();
             ManifestFile.create(manifestPath, first);
-            forceDirectory(dir);
+            io.mmgraph.store.Directories.force(dir);
             return openWriter(dir, lock);
         } catch (IOException | RuntimeException e) {
             lock.close();
@@ -317,14 +317,6 @@ public final class MMapGraph implements AutoCloseable {
         }
         if (changed) {
             lists.file().forceAll();
-        }
-    }
-
-    private static void forceDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Some platforms cannot open or sync a directory; the files themselves were synced.
         }
     }
 

@@ -18,6 +18,9 @@ public final class DurabilityRecorder {
 
         /** {@code file}'s length {@code length} is durable. */
         void length(Path file, long length);
+
+        /** {@code file} now holds exactly {@code contents}, whole (a synced file renamed into place, dir synced). */
+        void replaced(Path file, ByteBuffer contents);
     }
 
     private static volatile Listener listener;
@@ -56,6 +59,16 @@ public final class DurabilityRecorder {
             ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
             copy.put(bytes.duplicate()).flip();
             l.durable(file, offset, copy);
+        }
+    }
+
+    /** Reports a file that an atomic rename made durable with these contents. */
+    public static void replaced(Path file, ByteBuffer contents) {
+        Listener l = listener;
+        if (l != null) {
+            ByteBuffer copy = ByteBuffer.allocate(contents.remaining());
+            copy.put(contents.duplicate()).flip();
+            l.replaced(file, copy);
         }
     }
 

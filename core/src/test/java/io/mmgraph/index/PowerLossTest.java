@@ -36,8 +36,11 @@ class PowerLossTest {
     static final int SECTOR = 512;
     static final int PAGE = 4096;
 
-    /** Bytes made durable at an offset of a file, or (bytes == null) a file length made durable. */
-    record Event(String file, long offset, byte[] bytes, long length) {
+    /**
+     * Bytes made durable at an offset of a file; or (bytes == null) a file length made durable; or (whole) a file
+     * that appeared whole by an atomic rename.
+     */
+    record Event(String file, long offset, byte[] bytes, long length, boolean whole) {
     }
 
     /** After {@code events} events, a sync() had returned with {@code committed} vectors committed. */
@@ -59,12 +62,19 @@ class PowerLossTest {
             public void durable(Path file, long offset, ByteBuffer bytes) {
                 byte[] b = new byte[bytes.remaining()];
                 bytes.duplicate().get(b);
-                events.add(new Event(file.getFileName().toString(), offset, b, -1));
+                events.add(new Event(file.getFileName().toString(), offset, b, -1, false));
             }
 
             @Override
             public void length(Path file, long length) {
-                events.add(new Event(file.getFileName().toString(), 0, null, length));
+                events.add(new Event(file.getFileName().toString(), 0, null, length, false));
+            }
+
+            @Override
+            public void replaced(Path file, ByteBuffer contents) {
+                byte[] b = new byte[contents.remaining()];
+                contents.duplicate().get(b);
+                events.add(new Event(file.getFileName().toString(), 0, b, b.length, true));
             }
         });
         long maxCommitted;
@@ -73,6 +83,10 @@ class PowerLossTest {
             acks.add(new Ack(events.size(), 0));
             int next = 0;
             while (next < data.length) {
+                if (next >= data.length / 2 && g.durability().equals(Durability.ON_DEMAND)) {
+                    g.setDurability(Durability.everyInserts(97)); // the second half commits by count, mid-insert
+                }
+                long before = g.committedCount();
                 int batch = Math.min(data.length - next, 1 + r.nextInt(60));
                 if (batch == 1) {
                     g.add(data[next]);
@@ -80,6 +94,9 @@ class PowerLossTest {
                     g.addAll(Arrays.asList(data).subList(next, next + batch), 2);
                 }
                 next += batch;
+                if (g.committedCount() != before) {
+                    acks.add(new Ack(events.size(), g.committedCount())); // committed inside the call, returned
+                }
                 if (r.nextInt(3) == 0) {
                     g.sync();
                     acks.add(new Ack(events.size(), g.committedCount()));
@@ -105,6 +122,10 @@ class PowerLossTest {
             cuts.add(r.nextInt(events.size() + 1));
         }
         int opened = 0;
+        int createCuts = 0;
+        for (int i = 0; i < acks.getFirst().events(); i++) {
+            cuts.add(i); // every point inside create()
+        }
         for (int cut : cuts) {
             long mustHave = -1;
             for (Ack a : acks) {
@@ -112,12 +133,25 @@ class PowerLossTest {
                     mustHave = a.committed();
                 }
             }
-            if (mustHave < 0) {
-                continue; // a cut inside create(): it never returned, so nothing was promised
-            }
             Path image = tmp.resolve("cut-" + cut);
             rebuild(image, events, cut, r);
             String where = "cut at event " + cut + " of " + events.size() + " (must hold " + mustHave + ")";
+            if (mustHave < 0) {
+                // Inside create(), which never returned: no index yet, or an empty one; either way creating works.
+                if (!Files.exists(image.resolve("manifest.mmg"))) {
+                    try (MMapGraph fresh = MMapGraph.create(image, IndexOptions.dimension(DIM))) {
+                        fresh.add(data[0]);
+                    }
+                    createCuts++;
+                    deleteImage(image);
+                    continue;
+                }
+                mustHave = 0;
+            }
+            try (MMapGraph reader = MMapGraph.openReadOnly(image)) {
+                // Read-only first: a reader repairs nothing and grows nothing, so the image must be whole as it is.
+                assertTrue(reader.size() >= mustHave, where + ": a reader sees " + reader.size());
+            }
             try (MMapGraph g = MMapGraph.open(image)) {
                 long count = g.size();
                 assertTrue(count >= mustHave && count <= maxCommitted, where + ": reopened with " + count);
@@ -136,6 +170,7 @@ class PowerLossTest {
             deleteImage(image);
         }
         assertTrue(opened >= 40, "images checked: " + opened);
+        assertTrue(createCuts > 0, "some cuts inside create() left no index, and creating again worked");
     }
 
     /**
@@ -144,30 +179,45 @@ class PowerLossTest {
      */
     private static void rebuild(Path image, List<Event> events, int cut, SplittableRandom r) throws IOException {
         Files.createDirectories(image);
+        java.util.Map<String, Long> lengths = new java.util.HashMap<>();
         for (int i = 0; i < cut; i++) {
-            apply(image, events.get(i), null);
+            apply(image, events.get(i), null, lengths);
         }
         if (cut < events.size() && r.nextBoolean()) {
-            apply(image, events.get(cut), r);
+            apply(image, events.get(cut), r, lengths);
         }
-        for (int i = cut + 1; i < Math.min(events.size(), cut + 12); i++) {
+        for (int i = cut + 1; i < Math.min(events.size(), cut + 40); i++) {
             Event e = events.get(i);
-            boolean data = e.bytes() != null && !e.file().equals("manifest.mmg") && !e.file().equals("codebook.mmg");
+            boolean data = e.bytes() != null && !e.whole() && !e.file().equals("manifest.mmg");
             if (data && r.nextInt(3) == 0) {
-                apply(image, e, r); // dirty pages the kernel wrote back before the msync that would have
+                apply(image, e, r, lengths); // dirty pages the kernel wrote back before the msync that would have
+            }
+        }
+        // A file is as long as its last synced length says: growth not yet synced is lost with what was written there.
+        for (var l : lengths.entrySet()) {
+            try (RandomAccessFile f = new RandomAccessFile(image.resolve(l.getKey()).toFile(), "rw")) {
+                f.setLength(l.getValue());
             }
         }
     }
 
     /** Writes an event into the image; with {@code torn}, only a random subset of its pages, some cut at a sector. */
-    private static void apply(Path image, Event e, SplittableRandom torn) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(image.resolve(e.file()).toFile(), "rw")) {
-            if (e.bytes() == null) {
-                if (torn == null || torn.nextBoolean()) {
-                    f.setLength(Math.max(f.length(), e.length()));
-                }
-                return;
+    private static void apply(Path image, Event e, SplittableRandom torn, java.util.Map<String, Long> lengths)
+            throws IOException {
+        if (e.bytes() == null) {
+            if (torn == null || torn.nextBoolean()) {
+                lengths.put(e.file(), e.length());
             }
+            return;
+        }
+        if (e.whole()) { // a rename: the file is there whole or not at all
+            if (torn == null || torn.nextBoolean()) {
+                Files.write(image.resolve(e.file()), e.bytes());
+                lengths.put(e.file(), e.length());
+            }
+            return;
+        }
+        try (RandomAccessFile f = new RandomAccessFile(image.resolve(e.file()).toFile(), "rw")) {
             for (int at = 0; at < e.bytes().length; at += PAGE) {
                 int len = Math.min(PAGE, e.bytes().length - at);
                 if (torn != null) {
