@@ -27,6 +27,10 @@ import java.util.stream.Stream;
  * list half old, half new, or naming nodes the commit does not have; the copy's manifest therefore says the index
  * was not closed cleanly, and opening the copy for writing (done here, before the copy is reported) repairs every
  * list exactly as after a crash (docs/design.md, "Neighbour-list consistency"). The result is verified.
+ *
+ * <p>What a backup taken under a busy writer can lose is graph quality, not data: a committed node whose list the
+ * writer re-pruned during the copy, in favour of nodes the commit does not hold, keeps fewer neighbours after the
+ * repair (as after a crash at that moment). Searches still work; a backup of a quiet index is exact.
  */
 public final class IndexBackup {
     /** What a backup copied. */
@@ -56,7 +60,23 @@ public final class IndexBackup {
             }
         }
         Files.createDirectories(out);
-        Manifest m = ManifestFile.read(manifestPath).newest();
+        try {
+            return copyInto(dir, out, t0);
+        } catch (IOException | RuntimeException e) {
+            // Leave OUT empty, as it was, so that the backup can simply be run again.
+            try (Stream<Path> left = Files.list(out)) {
+                for (Path f : left.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    private static Report copyInto(Path dir, Path out, long t0) throws IOException {
+        Manifest m = ManifestFile.read(FormatConstants.manifestPath(dir)).newest();
         long bytes = 0;
         for (FileKind kind : IndexFiles.kinds(m.codeBytes())) {
             long records = kind == FileKind.CODES ? m.codedCount() : m.committedCount();
@@ -65,14 +85,15 @@ public final class IndexBackup {
         }
         if (m.codedCount() > 0) {
             Path codebook = FormatConstants.codebookPath(dir);
-            Files.copy(codebook, FormatConstants.codebookPath(out));
+            long size = Files.size(codebook);
+            bytes += copyCommitted(codebook, FormatConstants.codebookPath(out), size, null, 0);
             CodebookFile.read(out, m.codebookCrc()); // the commit's codebook, whole (else a named error)
-            bytes += Files.size(codebook);
         }
         // Not closed cleanly: the first writer repairs the lists, which the copy may have caught mid-rewrite.
         Manifest copy = new Manifest(0, m.indexId(), m.dimension(), m.metricCode(), m.maxDegree(),
                 Manifest.State.OPEN, m.committedCount(), m.extentSlots(), m.entryPoint(), m.buildBeamWidth(),
                 m.alpha(), m.committedLengths(), m.codeBytes(), m.codedCount(), m.codebookCrc(), m.codeTrainSize());
+        io.mmgraph.store.Directories.force(out); // the data files' entries, before a manifest names them
         ManifestFile.create(FormatConstants.manifestPath(out), copy);
         try (MMapGraph writer = MMapGraph.open(out)) {
             if (writer.size() != m.committedCount()) {
@@ -89,12 +110,12 @@ public final class IndexBackup {
     }
 
     /**
-     * Copies the first {@code committed} bytes of a data file and gives the copy whole extents (zeros past the
-     * commit, as a hole), so that it maps like the original; synced.
+     * Copies the first {@code committed} bytes of a file and, for a data file ({@code layout} not null), gives the
+     * copy whole extents, reserved and zero past the commit, so that it maps like the original; synced.
      */
     private static long copyCommitted(Path from, Path to, long committed, SlotLayout layout, long records)
             throws IOException {
-        long length = records == 0 ? committed
+        long length = layout == null || records == 0 ? committed
                 : layout.extentStart(layout.extentOf(records - 1)) + layout.extentBytes();
         try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
              FileChannel outCh = FileChannel.open(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -105,7 +126,18 @@ public final class IndexBackup {
                 at += in.transferTo(at, committed - at, outCh);
             }
             if (length > committed) {
-                outCh.write(ByteBuffer.allocate(1), length - 1); // the rest of the last extent reads as zeros
+                // Reserved, not a hole: a mapped extent must have its blocks (else a full disk would be a SIGBUS).
+                int rc = io.mmgraph.store.NativeIO.fallocate(to.toString(), committed, length - committed);
+                if (rc == io.mmgraph.store.NativeIO.ENOSPC) {
+                    throw new io.mmgraph.store.DiskFullException(to, committed, length - committed);
+                }
+                if (rc != 0) {
+                    ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+                    for (long at = committed; at < length; ) {
+                        zeros.clear().limit((int) Math.min(zeros.capacity(), length - at));
+                        at += outCh.write(zeros, at);
+                    }
+                }
             }
             outCh.force(true);
         }

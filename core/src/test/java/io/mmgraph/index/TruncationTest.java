@@ -161,10 +161,10 @@ class TruncationTest {
             assertEquals(cutTo, Files.size(vectors), "not regrown over the cut");
             try {
                 g.sync();
-            } catch (IOException | RuntimeException expected) {
-                // a commit over a cut file may fail too; it must not crash or regrow
+            } catch (IOException expected) {
+                // a commit over a cut file may fail too, named; it must not crash or regrow
             }
-        } catch (IOException | RuntimeException closing) {
+        } catch (IOException closing) {
             // close commits; over a cut file it may fail the same named way
         }
         assertThrows(TruncatedIndexException.class, () -> MMapGraph.openReadOnly(dir), "the cut stays visible");
