@@ -46,7 +46,9 @@ final class AutoCommit implements AutoCloseable {
      */
     void afterInsert() throws IOException {
         long n = durability.everyInserts();
-        if (n > 0 && writer.uncommitted() >= n && committing.compareAndSet(false, true)) {
+        // Loop: inserts that other threads made while this commit ran skipped theirs (one commit at a time), so the
+        // committing thread looks again when it is done.
+        while (n > 0 && writer.uncommitted() >= n && committing.compareAndSet(false, true)) {
             try {
                 writer.commit();
             } finally {
