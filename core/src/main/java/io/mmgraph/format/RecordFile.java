@@ -130,6 +130,18 @@ public final class RecordFile implements AutoCloseable {
         });
     }
 
+    /**
+     * Drops this file from the page cache as far as this process can: first its own page-table entries for every
+     * mapped extent (nothing of this handle may read through them meanwhile, or it faults the pages in again), then
+     * the cached pages no other process maps. A hint: where unsupported, nothing happens.
+     */
+    public void dropCachedPages() {
+        for (int e = 0; e < file.extentCount(); e++) {
+            io.mmgraph.store.NativeIO.unmapPages(file.extent(e));
+        }
+        io.mmgraph.store.NativeIO.evictFromPageCache(path().toString());
+    }
+
     private interface ExtentRange {
         void accept(int extent, long offset, long length);
     }

@@ -15,8 +15,9 @@ import java.util.Arrays;
  *
  * <p>Codes are packed densely, {@code 2^}{@link #CHUNK_SHIFT} records per chunk (a whole number of huge pages for
  * any code size), and copied from the mapped file on demand: {@link #load} copies the records committed since the
- * last load, so that a reader that refreshes copies only what is new. The file's own pages, read once by the copy,
- * stay in the page cache as the kernel sees fit.
+ * last load, so that a reader that refreshes copies only what is new. A reader then drops the file's pages from the
+ * page cache as far as it can ({@link io.mmgraph.format.RecordFile#dropCachedPages}): nothing of it reads them again,
+ * and under a memory limit they would crowd out the lists.
  *
  * <p>Thread-safe: loads are serialized; a search reads only records loaded before it started, whose bytes a later
  * load never changes.
@@ -30,16 +31,19 @@ final class CodesInMemory implements CodeSource, AutoCloseable {
     private final int chunkShift;
     private final long chunkMask;
     private final AnonymousMemory memory = new AnonymousMemory();
+    /** Whether a load drops the codes file from the page cache once copied (a reader: it never reads it again). */
+    private final boolean dropFilePages;
     private volatile MemorySegment[] chunks = new MemorySegment[0];
     private volatile long loaded;
 
-    CodesInMemory(CodeRecords codes) {
-        this(codes, CHUNK_SHIFT);
+    CodesInMemory(CodeRecords codes, boolean dropFilePages) {
+        this(codes, CHUNK_SHIFT, dropFilePages);
     }
 
     /** With {@code 2^chunkShift} records per chunk (tests use small chunks to cross their boundaries). */
-    CodesInMemory(CodeRecords codes, int chunkShift) {
+    CodesInMemory(CodeRecords codes, int chunkShift, boolean dropFilePages) {
         this.codes = codes;
+        this.dropFilePages = dropFilePages;
         this.codeBytes = codes.codeBytes();
         this.chunkShift = chunkShift;
         this.chunkMask = (1L << chunkShift) - 1;
@@ -84,6 +88,11 @@ final class CodesInMemory implements CodeSource, AutoCloseable {
         }
         chunks = grown;
         loaded = upTo;
+        if (dropFilePages) {
+            // The walk reads the copy from now on: the file's pages would only take page cache (and a memory
+            // cgroup's room) from the lists and vectors.
+            file.dropCachedPages();
+        }
     }
 
     @Override

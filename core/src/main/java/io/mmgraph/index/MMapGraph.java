@@ -520,7 +520,7 @@ public final class MMapGraph implements AutoCloseable {
             CodesInMemory copy = codesInMemory;
             if (copy == null) {
                 synchronized (quantizerLock) {
-                    copy = new CodesInMemory(files.codes());
+                    copy = new CodesInMemory(files.codes(), false);
                     codesInMemory = copy;
                 }
             }
@@ -937,7 +937,7 @@ public final class MMapGraph implements AutoCloseable {
                 copy = codesInMemory;
                 if (copy == null) {
                     ensureOpen(); // close() releases the copy after it sets closed: none is made after that
-                    copy = new CodesInMemory(files.codes());
+                    copy = new CodesInMemory(files.codes(), true);
                     codesInMemory = copy;
                 }
             }

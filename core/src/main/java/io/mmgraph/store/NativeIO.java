@@ -223,6 +223,27 @@ public final class NativeIO {
         }
     }
 
+    private static final int MADV_DONTNEED = 4;
+
+    /**
+     * Drops this process's page-table entries for a shared file mapping ({@code madvise(MADV_DONTNEED)}, Linux): the
+     * data stays in the file and the page cache, and a later access faults it in again; but pages no process maps
+     * can then be evicted ({@link #evictFromPageCache}), which skips mapped ones. Returns 0, an errno value, or
+     * {@link #UNSUPPORTED}.
+     */
+    public static int unmapPages(MemorySegment segment) {
+        if (MADVISE == null || !LINUX) {
+            return UNSUPPORTED;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) MADVISE.invokeExact(state, segment, segment.byteSize(), MADV_DONTNEED);
+            return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** Linux's MADV_POPULATE_WRITE (5.14+): fault in, writable, every page of a range in one call. */
     private static final int MADV_POPULATE_WRITE_LINUX = 23;
 

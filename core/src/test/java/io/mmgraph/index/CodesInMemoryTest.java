@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A reader's copy of the codes in memory: byte for byte the file's codes, across the file's blocks and its own
@@ -50,7 +52,7 @@ class CodesInMemoryTest {
             }
             writer.sync();
             try (MMapGraph reader = MMapGraph.openReadOnly(dir);
-                 CodesInMemory copy = new CodesInMemory(reader.files().codes(), 7)) {
+                 CodesInMemory copy = new CodesInMemory(reader.files().codes(), 7, true)) {
                 copy.load(700);
                 assertEquals(700, copy.loaded());
                 assertSameCodes(reader.files().codes(), copy, 700);
@@ -69,6 +71,25 @@ class CodesInMemoryTest {
                 copy.close();
                 assertThrows(IllegalStateException.class, () -> copy.segmentOf(0).get(ValueLayout.JAVA_BYTE, 0));
             }
+        }
+    }
+
+    /** A reader's copy drops the file's pages from the page cache (where no other process maps them). */
+    @Test
+    void aReadersCopyLeavesTheCodesFileOutOfThePageCache() throws IOException {
+        Path dir = tmp.resolve("idx");
+        assumeTrue(!java.nio.file.Files.getFileStore(tmp).type().equals("tmpfs"), "tmpfs pages cannot be evicted");
+        try (MMapGraph writer = MMapGraph.create(dir, options())) {
+            writer.addAll(java.util.Arrays.asList(new SyntheticData(DIM, 20, 9).bases(3_000)), 2);
+        }
+        try (MMapGraph reader = MMapGraph.openReadOnly(dir);
+             CodesInMemory copy = new CodesInMemory(reader.files().codes(), true)) {
+            reader.files().codes().file().load(3_000, x -> { }); // resident, and mapped by this reader
+            copy.load(3_000);
+            io.mmgraph.store.Residency left = reader.files().codes().file().residency(3_000);
+            assumeTrue(left.known(), "mincore");
+            assertTrue(left.residentBytes() <= 4096, "the copied file's pages were dropped: " + left);
+            assertSameCodes(reader.files().codes(), copy, 3_000); // and the copy holds them all
         }
     }
 
