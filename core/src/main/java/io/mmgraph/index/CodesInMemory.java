@@ -31,19 +31,22 @@ final class CodesInMemory implements CodeSource, AutoCloseable {
     private final int chunkShift;
     private final long chunkMask;
     private final AnonymousMemory memory = new AnonymousMemory();
-    /** Whether a load drops the codes file from the page cache once copied (a reader: it never reads it again). */
-    private final boolean dropFilePages;
+    /**
+     * A reader's copy: a load reads the (maybe cold) file ahead first, and drops its pages after, since nothing reads
+     * them again. The writer's copy loads codes it has just written, resident and still its own to read.
+     */
+    private final boolean readerCopy;
     private volatile MemorySegment[] chunks = new MemorySegment[0];
     private volatile long loaded;
 
-    CodesInMemory(CodeRecords codes, boolean dropFilePages) {
-        this(codes, CHUNK_SHIFT, dropFilePages);
+    CodesInMemory(CodeRecords codes, boolean readerCopy) {
+        this(codes, CHUNK_SHIFT, readerCopy);
     }
 
     /** With {@code 2^chunkShift} records per chunk (tests use small chunks to cross their boundaries). */
-    CodesInMemory(CodeRecords codes, int chunkShift, boolean dropFilePages) {
+    CodesInMemory(CodeRecords codes, int chunkShift, boolean readerCopy) {
         this.codes = codes;
-        this.dropFilePages = dropFilePages;
+        this.readerCopy = readerCopy;
         this.codeBytes = codes.codeBytes();
         this.chunkShift = chunkShift;
         this.chunkMask = (1L << chunkShift) - 1;
@@ -52,11 +55,6 @@ final class CodesInMemory implements CodeSource, AutoCloseable {
     /** Records copied so far: those below it can be read. */
     long loaded() {
         return loaded;
-    }
-
-    /** Whether the memory was advised to use huge pages (the kernel may still not have any free). */
-    boolean hugePagesAdvised() {
-        return memory.hugePagesAdvised();
     }
 
     /** Copies records {@code [loaded(), upTo)} from the codes file, which is mapped that far. */
@@ -74,7 +72,9 @@ final class CodesInMemory implements CodeSource, AutoCloseable {
             }
         }
         RecordFile file = codes.file();
-        file.willNeed(from, upTo); // a cold file is read in large requests, not a fault per page (RANDOM)
+        if (readerCopy) {
+            file.willNeed(from, upTo); // a cold file is read in large requests, not a fault per page (RANDOM)
+        }
         int perBlock = file.layout().recordsPerBlock();
         // Records sharing a block are contiguous in the file, and consecutive ordinals are contiguous here: copy a
         // block's run at a time, cut at chunk ends too (a block's records need not divide a chunk's).
@@ -88,7 +88,7 @@ final class CodesInMemory implements CodeSource, AutoCloseable {
         }
         chunks = grown;
         loaded = upTo;
-        if (dropFilePages) {
+        if (readerCopy) {
             // The walk reads the copy from now on: the file's pages would only take page cache (and a memory
             // cgroup's room) from the lists and vectors.
             file.dropCachedPages();

@@ -168,7 +168,12 @@ public final class NativeIO {
      */
     public static int madvise(MemorySegment segment, AccessHint hint) {
         int advice = adviceValue(hint);
-        if (MADVISE == null || advice == UNSUPPORTED) {
+        return advice == UNSUPPORTED ? UNSUPPORTED : madvise(segment, advice);
+    }
+
+    /** {@code madvise} with a raw advice value; returns 0, an errno value, or {@link #UNSUPPORTED}. */
+    private static int madvise(MemorySegment segment, int advice) {
+        if (MADVISE == null) {
             return UNSUPPORTED;
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -232,16 +237,7 @@ public final class NativeIO {
      * {@link #UNSUPPORTED}.
      */
     public static int unmapPages(MemorySegment segment) {
-        if (MADVISE == null || !LINUX) {
-            return UNSUPPORTED;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) MADVISE.invokeExact(state, segment, segment.byteSize(), MADV_DONTNEED);
-            return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return LINUX ? madvise(segment, MADV_DONTNEED) : UNSUPPORTED;
     }
 
     /** Linux's MADV_POPULATE_WRITE (5.14+): fault in, writable, every page of a range in one call. */
@@ -253,16 +249,7 @@ public final class NativeIO {
      * (not Linux, or a kernel before 5.14: {@code EINVAL}).
      */
     public static int populateWrite(MemorySegment segment) {
-        if (MADVISE == null || !LINUX) {
-            return UNSUPPORTED;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) MADVISE.invokeExact(state, segment, segment.byteSize(), MADV_POPULATE_WRITE_LINUX);
-            return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return LINUX ? madvise(segment, MADV_POPULATE_WRITE_LINUX) : UNSUPPORTED;
     }
 
     /**

@@ -102,5 +102,17 @@ class IndexBackupTest {
         Path empty = tmp.resolve("empty");
         Files.createDirectories(empty);
         assertEquals(1, IndexBackup.copy(dir, empty).committedCount());
+
+        // A backup that fails half way leaves OUT as it found it, so that it can simply be run again.
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                dir.resolve(io.mmgraph.format.FileKind.NEIGHBOR_LISTS.fileName()),
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(4096);
+        }
+        Path failed = tmp.resolve("failed");
+        assertThrows(io.mmgraph.format.TruncatedIndexException.class, () -> IndexBackup.copy(dir, failed));
+        try (var left = Files.list(failed)) {
+            assertEquals(List.of(), left.toList(), "nothing left behind");
+        }
     }
 }
