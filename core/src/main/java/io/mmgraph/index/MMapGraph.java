@@ -286,14 +286,19 @@ public final class MMapGraph implements AutoCloseable {
         FileChannel channel = null;
         try {
             boolean recovered = m.state() == Manifest.State.OPEN;
-            if (recovered) {
-                repairLists(files, m.committedCount());
-            }
+            int[] sparse = recovered ? repairLists(files, m.committedCount()) : new int[0];
             channel = FileChannel.open(manifestPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
             // Mark the index open: if this writer dies, the next one knows to repair neighbour lists.
             Manifest opened = m.next(Manifest.State.OPEN, m.committedCount(), m.committedLengths());
             ManifestFile.commit(manifestPath, channel, opened);
-            return new MMapGraph(dir, MapMode.READ_WRITE, lock, channel, files, opened, recovered);
+            MMapGraph g = new MMapGraph(dir, MapMode.READ_WRITE, lock, channel, files, opened, recovered);
+            try {
+                g.relink(sparse);
+            } catch (IOException | RuntimeException e) {
+                g.close();
+                throw e;
+            }
+            return g;
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
                 channel.close();
@@ -306,17 +311,55 @@ public final class MMapGraph implements AutoCloseable {
     /**
      * Recovery after an unclean shutdown (see {@link NeighborLists}, invariant 3): lists of committed nodes may
      * name nodes that were never committed, or be half-rewritten; drop such ids and re-checksum, then make the
-     * repaired lists durable before the index is marked open again.
+     * repaired lists durable before the index is marked open again. Returns the nodes the repair left with fewer
+     * than a quarter of the maximum degree (a list torn by a power cut can lose them all), for {@link #relink}.
      */
-    private static void repairLists(IndexFiles files, long committed) {
+    private static int[] repairLists(IndexFiles files, long committed) {
         NeighborLists lists = files.lists();
         int[] scratch = new int[lists.maxDegree()];
+        int few = Math.max(1, lists.maxDegree() / 4);
         boolean changed = false;
+        java.util.List<Integer> sparse = new java.util.ArrayList<>();
         for (long ord = 0; ord < committed; ord++) {
-            changed |= lists.sanitize(ord, committed, scratch);
+            if (lists.sanitize(ord, committed, scratch)) {
+                changed = true;
+                if (lists.rawCount(ord) < few) {
+                    sparse.add((int) ord);
+                }
+            }
         }
         if (changed) {
             lists.file().forceAll();
+        }
+        return sparse.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Links again the nodes a repair left (nearly) without neighbours, as if inserted anew, from an entry that still
+     * has some: without this a torn list can cut the graph, and searches from the entry point then find few nodes.
+     * The next commit makes the new lists durable (commits msync every list).
+     */
+    private void relink(int[] nodes) throws IOException {
+        int n = published;
+        if (nodes.length == 0 || n < 2) {
+            return;
+        }
+        NeighborLists lists = files.lists();
+        int entry = entryPoint;
+        for (int ord = 0; ord < n && lists.rawCount(entry) == 0; ord++) {
+            entry = ord; // the entry point itself lost its list: enter by any node that kept one
+        }
+        try {
+            for (int ord : nodes) {
+                if (ord != entry) {
+                    builder.link(workers.get(), ord, entry, n);
+                }
+            }
+            if (lists.rawCount(entryPoint) == 0 && entry != entryPoint) {
+                builder.link(workers.get(), entryPoint, entry, n);
+            }
+        } catch (InternalError e) {
+            throw fault(e);
         }
     }
 
