@@ -43,6 +43,7 @@ final class StatsCommand implements Callable<Integer> {
             IndexStats s = index.stats();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("count", s.committedCount());
+            m.put("deleted", s.committedDeletes());
             m.put("dimension", s.dimension());
             m.put("metric", s.metric());
             m.put("maxDegree", s.maxDegree());

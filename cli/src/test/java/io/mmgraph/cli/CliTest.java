@@ -142,6 +142,14 @@ class CliTest {
         assertEquals(0, run("gen", data.toString(), "--n", "500", "--dim", "8", "--queries", "1", "--clusters", "5",
                 "--truth-k", "1").exit());
         assertEquals(0, run("import", index.toString(), data.resolve("base.fvecs").toString()).exit());
+        // Ten deletions, so that the deletes log has a record where the byte is flipped (record 5).
+        Result delete = run("delete", index.toString(), "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "9");
+        assertEquals(0, delete.exit(), delete.err());
+        assertTrue(delete.out().startsWith("deleted 10 vectors (1 already were)"), delete.out());
+        Result outside = run("delete", index.toString(), "10", "500");
+        assertEquals(1, outside.exit());
+        assertTrue(outside.err().contains("ordinal 500 is outside the index's 500 vectors; nothing deleted"),
+                outside.err());
         List<String> names = new ArrayList<>(List.of(FormatConstants.MANIFEST_FILE));
         for (FileKind k : io.mmgraph.format.IndexFiles.kinds(0)) {
             names.add(k.fileName());

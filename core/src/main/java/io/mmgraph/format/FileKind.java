@@ -16,7 +16,12 @@ public enum FileKind {
      * {@code codeBytes} bytes per ordinal, for navigation when the vectors are not resident. Not checksummed:
      * {@code verify} re-encodes each committed vector and compares (the encoding is deterministic).
      */
-    CODES(4, "codes.mmg");
+    CODES(4, "codes.mmg"),
+    /**
+     * Append-only log of deletions (format 3 on): one 8-byte record per deleted ordinal, in the order of deletion.
+     * Searches skip deleted ordinals; their vectors and lists stay, to be reclaimed by compaction.
+     */
+    DELETES(5, "deletes.mmg");
 
     private final int code;
     private final String fileName;
@@ -34,9 +39,12 @@ public enum FileKind {
         return fileName;
     }
 
-    /** Whether every index has this file ({@link #CODES} exists only where the index was created with codes). */
+    /**
+     * Whether every index has this file: {@link #CODES} exists only where the index was created with codes, and
+     * {@link #DELETES} only from format 3 on (a writer adds it to an older index when it opens it).
+     */
     public boolean required() {
-        return this != CODES;
+        return this != CODES && this != DELETES;
     }
 
     public static FileKind fromCode(int code) {

@@ -13,6 +13,9 @@ import java.nio.file.Path;
  *   <li>2 — optional product-quantization codes: the manifest records the code size, how many ordinals have codes
  *       and the codebook's CRC32C; a {@code codes.mmg} record file and a {@code codebook.mmg} file. Version 1
  *       indexes (no codes) are still read, and are written as version 2 once a writer opens them.</li>
+ *   <li>3 — deletes: the manifest records how many deletions are committed; a {@code deletes.mmg} record file logs
+ *       the deleted ordinals. A writer that opens a version 1 or 2 index adds the (empty) file and writes version 3;
+ *       readers read the older versions as they are, with nothing deleted.</li>
  * </ul>
  */
 public final class FormatConstants {
@@ -34,7 +37,7 @@ public final class FormatConstants {
     public static final int PROLOGUE_BYTES = MAP_ALIGNMENT;
 
     /** The format this code writes. */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     /** The oldest format this code reads. */
     public static final int MIN_FORMAT_VERSION = 1;
 
@@ -53,6 +56,8 @@ public final class FormatConstants {
     public static final int COMPONENT_BYTES = Float.BYTES;
     /** Bytes per entry of the vector checksum file (one CRC32C per vector). */
     public static final int CHECKSUM_BYTES = Integer.BYTES;
+    /** Bytes per record of the deletes file: the deleted ordinal, then the CRC32C of those four bytes. */
+    public static final int DELETE_RECORD_BYTES = 2 * Integer.BYTES;
 
     /** Largest supported dimension: a vector record of at most 64 KiB keeps extents and prologues simple. */
     public static final int MAX_DIMENSION = 16 * 1024;

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The data files of one index, opened together against one manifest: vectors, vector checksums, neighbour lists
- * and, for an index created with codes, product-quantization codes, each with the layout the manifest's parameters
- * imply.
+ * The data files of one index, opened together against one manifest: vectors, vector checksums, neighbour lists,
+ * the deletes log (format 3 on) and, for an index created with codes, product-quantization codes, each with the
+ * layout the manifest's parameters imply.
  */
 public final class IndexFiles implements AutoCloseable {
     private final Map<FileKind, RecordFile> files;
@@ -22,6 +22,7 @@ public final class IndexFiles implements AutoCloseable {
     private final VectorRecords vectors;
     private final NeighborLists lists;
     private final CodeRecords codes;
+    private final DeleteRecords deletes;
 
     private IndexFiles(Map<FileKind, RecordFile> files, int dimension, int maxDegree) {
         this.files = files;
@@ -30,13 +31,18 @@ public final class IndexFiles implements AutoCloseable {
         this.lists = new NeighborLists(files.get(FileKind.NEIGHBOR_LISTS), maxDegree);
         RecordFile codeFile = files.get(FileKind.CODES);
         this.codes = codeFile == null ? null : new CodeRecords(codeFile);
+        RecordFile deleteFile = files.get(FileKind.DELETES);
+        this.deletes = deleteFile == null ? null : new DeleteRecords(deleteFile);
     }
 
-    /** The files an index with these parameters has: the required ones, and the codes where it has codes. */
+    /**
+     * The files a new index with these parameters has: the required ones, the deletes log, and the codes where it has
+     * codes.
+     */
     public static List<FileKind> kinds(int codeBytes) {
         List<FileKind> out = new ArrayList<>();
         for (FileKind kind : FileKind.values()) {
-            if (kind.required() || codeBytes > 0) {
+            if (kind != FileKind.CODES || codeBytes > 0) {
                 out.add(kind);
             }
         }
@@ -55,6 +61,7 @@ public final class IndexFiles implements AutoCloseable {
             case VECTOR_CHECKSUMS -> new SlotLayout(FormatConstants.CHECKSUM_BYTES, extentSlots);
             case NEIGHBOR_LISTS -> new SlotLayout(NeighborLists.recordBytes(maxDegree), extentSlots);
             case CODES -> new SlotLayout(codeBytes, extentSlots);
+            case DELETES -> new SlotLayout(FormatConstants.DELETE_RECORD_BYTES, extentSlots);
         };
     }
 
@@ -62,17 +69,28 @@ public final class IndexFiles implements AutoCloseable {
         return layout(kind, m.dimension(), m.maxDegree(), m.codeBytes(), m.extentSlots());
     }
 
-    /** Committed length of every file for {@code count} records, of which the first {@code codedCount} have codes. */
-    public static Map<FileKind, Long> lengthsFor(Manifest m, long count, long codedCount) {
-        return lengthsFor(m.dimension(), m.maxDegree(), m.codeBytes(), m.extentSlots(), count, codedCount);
+    /**
+     * Committed length of every file {@code m} names for {@code count} records, of which the first
+     * {@code codedCount} have codes, and {@code deleteCount} deletions.
+     */
+    public static Map<FileKind, Long> lengthsFor(Manifest m, long count, long codedCount, long deleteCount) {
+        Map<FileKind, Long> lengths = new EnumMap<>(FileKind.class);
+        for (FileKind kind : m.kinds()) {
+            long records = switch (kind) {
+                case CODES -> codedCount;
+                case DELETES -> deleteCount;
+                default -> count;
+            };
+            lengths.put(kind, layout(kind, m).lengthFor(records));
+        }
+        return lengths;
     }
 
-    public static Map<FileKind, Long> lengthsFor(int dimension, int maxDegree, int codeBytes, int extentSlots,
-                                                 long count, long codedCount) {
+    /** Committed length of every file of a new, empty index with these parameters ({@link #kinds(int)}). */
+    public static Map<FileKind, Long> emptyLengths(int dimension, int maxDegree, int codeBytes, int extentSlots) {
         Map<FileKind, Long> lengths = new EnumMap<>(FileKind.class);
         for (FileKind kind : kinds(codeBytes)) {
-            long records = kind == FileKind.CODES ? codedCount : count;
-            lengths.put(kind, layout(kind, dimension, maxDegree, codeBytes, extentSlots).lengthFor(records));
+            lengths.put(kind, layout(kind, dimension, maxDegree, codeBytes, extentSlots).lengthFor(0));
         }
         return lengths;
     }
@@ -81,11 +99,8 @@ public final class IndexFiles implements AutoCloseable {
     public static IndexFiles create(Path dir, Manifest m) throws IOException {
         Map<FileKind, RecordFile> files = new EnumMap<>(FileKind.class);
         try {
-            for (FileKind kind : kinds(m.codeBytes())) {
-                Files.deleteIfExists(dir.resolve(kind.fileName()));
-                SlotLayout layout = layout(kind, m);
-                files.put(kind, RecordFile.create(dir,
-                        FileHeader.of(kind, layout, m.indexId(), m.dimension(), m.maxDegree()), layout));
+            for (FileKind kind : m.kinds()) {
+                files.put(kind, createFile(dir, kind, m));
             }
             Files.deleteIfExists(FormatConstants.codebookPath(dir));
         } catch (IOException | RuntimeException e) {
@@ -95,6 +110,27 @@ public final class IndexFiles implements AutoCloseable {
         return new IndexFiles(files, m.dimension(), m.maxDegree());
     }
 
+    /** Creates the empty file of {@code kind} for the index {@code m} describes, replacing any leftover. */
+    private static RecordFile createFile(Path dir, FileKind kind, Manifest m) throws IOException {
+        Files.deleteIfExists(dir.resolve(kind.fileName()));
+        SlotLayout layout = layout(kind, m);
+        return RecordFile.create(dir, FileHeader.of(kind, layout, m.indexId(), m.dimension(), m.maxDegree()), layout);
+    }
+
+    /**
+     * Gives an index of format 1 or 2 its (empty) deletes file, replacing a leftover of an upgrade that died, and
+     * returns the manifest that names it. The caller commits that manifest after syncing the directory; until then
+     * the index is unchanged for every reader.
+     */
+    public static Manifest addDeletesFile(Path dir, Manifest m) throws IOException {
+        createFile(dir, FileKind.DELETES, m).close();
+        Map<FileKind, Long> lengths = new EnumMap<>(m.committedLengths());
+        lengths.put(FileKind.DELETES, layout(FileKind.DELETES, m).lengthFor(0));
+        return new Manifest(m.sequence(), m.indexId(), m.dimension(), m.metricCode(), m.maxDegree(), m.state(),
+                m.committedCount(), m.extentSlots(), m.entryPoint(), m.buildBeamWidth(), m.alpha(), lengths,
+                m.codeBytes(), m.codedCount(), m.codebookCrc(), m.codeTrainSize(), 0);
+    }
+
     /**
      * Opens the data files of {@code m}, checking headers and lengths, mapping the committed records (the codes
      * file is grown and mapped with the others, so it too is mapped for every committed record).
@@ -102,8 +138,10 @@ public final class IndexFiles implements AutoCloseable {
     public static IndexFiles open(Path dir, Manifest m, MapMode mode) throws IOException {
         Map<FileKind, RecordFile> files = new EnumMap<>(FileKind.class);
         try {
-            for (FileKind kind : kinds(m.codeBytes())) {
-                files.put(kind, RecordFile.open(dir, kind, layout(kind, m), m.indexId(), mode, m.committedCount()));
+            for (FileKind kind : m.kinds()) {
+                // Per-ordinal files (codes too, whatever the coded count) for every committed vector; deletions by theirs.
+                long records = kind == FileKind.DELETES ? m.deleteCount() : m.committedCount();
+                files.put(kind, RecordFile.open(dir, kind, layout(kind, m), m.indexId(), mode, records));
             }
         } catch (IOException | RuntimeException e) {
             closeAll(files, e);
@@ -135,6 +173,11 @@ public final class IndexFiles implements AutoCloseable {
         return lists;
     }
 
+    /** The deletes log, or null for an index of format 1 or 2 opened by a reader. */
+    public DeleteRecords deletes() {
+        return deletes;
+    }
+
     /** The codes, or null when the index was created without them. */
     public CodeRecords codes() {
         return codes;
@@ -149,22 +192,31 @@ public final class IndexFiles implements AutoCloseable {
         return f;
     }
 
-    /** Maps (the writer: reserves and maps) every file's extents for {@code count} records. */
+    /**
+     * Maps (the writer: reserves and maps) the extents of every file of per-ordinal records for {@code count}
+     * records; the deletes log grows by its own count ({@link DeleteRecords#mapFor}).
+     */
     public void mapFor(long count) throws IOException {
         for (RecordFile f : files.values()) {
-            f.mapFor(count);
+            if (f.kind() != FileKind.DELETES) {
+                f.mapFor(count);
+            }
         }
     }
 
     /**
      * Makes durable everything a commit of {@code to} records needs, given that {@code from} were committed:
      * the appended vectors, checksums and codes ({@code codesFrom} to {@code to}: a quantizer trained since the last
-     * commit wrote codes for earlier records too), every neighbour list (lists are rewritten in place anywhere), and
-     * the files' lengths when they grew.
+     * commit wrote codes for earlier records too), deletions {@code deletesFrom} to {@code deletesTo}, every neighbour
+     * list (lists are rewritten in place anywhere), and the files' lengths when they grew.
      */
-    public void forceForCommit(long from, long to, long codesFrom, boolean grew) throws IOException {
+    public void forceForCommit(long from, long to, long codesFrom, long deletesFrom, long deletesTo, boolean grew)
+            throws IOException {
         files.get(FileKind.VECTORS).force(from, to);
         files.get(FileKind.VECTOR_CHECKSUMS).force(from, to);
+        if (deletes != null && deletesFrom < deletesTo) {
+            deletes.file().force(deletesFrom, deletesTo);
+        }
         if (codes != null && codesFrom < to) {
             codes.file().force(codesFrom, to);
         }

@@ -75,8 +75,9 @@ public final class IndexVerifier {
         v.checkVectors();
         v.checkLists(idLimit);
         v.checkCodes();
+        v.checkDeletes();
         for (FileKind kind : files.kinds()) {
-            v.checkPadding(files.file(kind), kind == FileKind.CODES ? manifest.codedCount() : manifest.committedCount());
+            v.checkPadding(files.file(kind), manifest.records(kind));
         }
         return new VerifyReport(manifest.committedCount(), v.bytesChecked, v.problems, v.problemCount);
     }
@@ -135,6 +136,34 @@ public final class IndexVerifier {
      * carry no checksum of their own because the encoding is deterministic (scalar Java arithmetic) and the vectors'
      * checksums were checked first.
      */
+    /** Every committed deletion: its checksum, an ordinal below the committed count, and no ordinal deleted twice. */
+    private void checkDeletes() {
+        DeleteRecords deletes = files.deletes();
+        long count = manifest.deleteCount();
+        if (deletes == null || count == 0) {
+            return;
+        }
+        RecordFile df = deletes.file();
+        long n = manifest.committedCount();
+        java.util.BitSet seen = new java.util.BitSet();
+        for (long i = 0; i < count; i++) {
+            int ordinal = deletes.read(i);
+            long at = df.layout().fileOffset(i);
+            if (ordinal == -1) {
+                problem(df.path(), "deletion " + i + " (bytes " + at + "-" + (at + FormatConstants.DELETE_RECORD_BYTES - 1)
+                        + ") does not match its CRC32C");
+            } else if (ordinal < 0 || ordinal >= n) {
+                problem(df.path(), "deletion " + i + " names ordinal " + ordinal + ", outside the " + n
+                        + " committed vectors");
+            } else if (seen.get(ordinal)) {
+                problem(df.path(), "deletion " + i + " deletes ordinal " + ordinal + " a second time");
+            } else {
+                seen.set(ordinal);
+            }
+        }
+        bytesChecked += count * FormatConstants.DELETE_RECORD_BYTES;
+    }
+
     private void checkCodes() throws IOException {
         long coded = manifest.codedCount();
         if (coded == 0) {

@@ -28,11 +28,15 @@ import java.util.Map;
  *  72  long  codedCount       ordinals [0, codedCount) have codes; 0 until the quantizer is trained
  *  80  int   codebookCrc      CRC32C of the codebook file before its trailing checksum; 0 while codedCount is 0
  *  84  int   codeTrainSize    the quantizer is trained when the index first holds this many vectors (0 if no codes)
- *  88  file table, fileCount entries of 16 bytes: int kind, int zero, long committedLength
+ *  88  long  deleteCount      deletions committed: records of the deletes file (version 3 on)
+ *  96  file table, fileCount entries of 16 bytes: int kind, int zero, long committedLength
  *  ... zero up to byte 4092
  * 4092 int   CRC32C of bytes [0, 4092)
  * </pre>
- * A version 1 page has no code fields: its file table starts at byte 68 + 4 = 72, and it reads as codeBytes 0.
+ * A version 2 page has no deleteCount: its file table starts at byte 88, it has no deletes file and reads as
+ * deleteCount 0. A version 1 page has no code fields either: its file table starts at byte 72, and it reads as
+ * codeBytes 0. A manifest is written as version 3 when it names a deletes file, as version 2 otherwise (a reader's
+ * backup of an older index keeps its version; a writer adds the deletes file when it opens one).
  */
 public record Manifest(
         long sequence,
@@ -50,7 +54,8 @@ public record Manifest(
         int codeBytes,
         long codedCount,
         int codebookCrc,
-        int codeTrainSize) {
+        int codeTrainSize,
+        long deleteCount) {
 
     /** Whether the writer that last wrote this copy closed cleanly. */
     public enum State {
@@ -82,7 +87,9 @@ public record Manifest(
     static final int OFF_CODED_COUNT = 72;
     static final int OFF_CODEBOOK_CRC = 80;
     static final int OFF_CODE_TRAIN_SIZE = 84;
-    static final int OFF_FILE_TABLE = 88;
+    static final int OFF_DELETE_COUNT = 88;
+    static final int OFF_FILE_TABLE = 96;
+    static final int OFF_FILE_TABLE_V2 = 88;
     static final int OFF_FILE_TABLE_V1 = 72;
     static final int FILE_ENTRY_BYTES = 16;
     static final int OFF_CRC = FormatConstants.MANIFEST_PAGE_BYTES - Integer.BYTES;
@@ -96,7 +103,40 @@ public record Manifest(
                     long committedCount, int extentSlots, int entryPoint, int buildBeamWidth, float alpha,
                     Map<FileKind, Long> committedLengths) {
         this(sequence, indexId, dimension, metricCode, maxDegree, state, committedCount, extentSlots, entryPoint,
-                buildBeamWidth, alpha, committedLengths, 0, 0, 0, 0);
+                buildBeamWidth, alpha, committedLengths, 0, 0, 0, 0, 0);
+    }
+
+    /** Every field as given, and no deletions: a manifest of format 2's fields. */
+    public Manifest(long sequence, long indexId, int dimension, int metricCode, int maxDegree, State state,
+                    long committedCount, int extentSlots, int entryPoint, int buildBeamWidth, float alpha,
+                    Map<FileKind, Long> committedLengths, int codeBytes, long codedCount, int codebookCrc,
+                    int codeTrainSize) {
+        this(sequence, indexId, dimension, metricCode, maxDegree, state, committedCount, extentSlots, entryPoint,
+                buildBeamWidth, alpha, committedLengths, codeBytes, codedCount, codebookCrc, codeTrainSize, 0);
+    }
+
+    /** Whether the index has a deletes file (format 3 on; {@link #deleteCount()} is 0 without one). */
+    public boolean hasDeletes() {
+        return committedLengths.containsKey(FileKind.DELETES);
+    }
+
+    /** The files this commit names, in {@link FileKind} order. */
+    public java.util.List<FileKind> kinds() {
+        return committedLengths.keySet().stream().sorted().toList();
+    }
+
+    /** Records of {@code kind} in this commit: coded ordinals for codes, deletions for deletes, else vectors. */
+    public long records(FileKind kind) {
+        return switch (kind) {
+            case CODES -> codedCount;
+            case DELETES -> deleteCount;
+            default -> committedCount;
+        };
+    }
+
+    /** The format version this manifest is written as: 3 where it names a deletes file, else 2. */
+    public int writtenVersion() {
+        return hasDeletes() ? FormatConstants.FORMAT_VERSION : 2;
     }
 
     /** Whether the index was created with product-quantization codes (they exist once {@link #codedCount()} > 0). */
@@ -119,9 +159,14 @@ public record Manifest(
 
     public Manifest next(State newState, long newCount, int newEntryPoint, long newCodedCount, int newCodebookCrc,
                          Map<FileKind, Long> newLengths) {
+        return next(newState, newCount, newEntryPoint, newCodedCount, newCodebookCrc, deleteCount, newLengths);
+    }
+
+    public Manifest next(State newState, long newCount, int newEntryPoint, long newCodedCount, int newCodebookCrc,
+                         long newDeleteCount, Map<FileKind, Long> newLengths) {
         return new Manifest(sequence + 1, indexId, dimension, metricCode, maxDegree, newState, newCount, extentSlots,
                 newEntryPoint, buildBeamWidth, alpha, newLengths, codeBytes, newCodedCount, newCodebookCrc,
-                codeTrainSize);
+                codeTrainSize, newDeleteCount);
     }
 
     /** The page this manifest is written to: sequence parity picks copy A (even) or B (odd). */
@@ -133,7 +178,8 @@ public record Manifest(
     public ByteBuffer encode() {
         ByteBuffer b = ByteBuffer.allocate(FormatConstants.MANIFEST_PAGE_BYTES).order(FormatConstants.BYTE_ORDER);
         b.putInt(OFF_MAGIC, FormatConstants.MANIFEST_MAGIC);
-        b.putInt(OFF_VERSION, FormatConstants.FORMAT_VERSION);
+        int version = writtenVersion();
+        b.putInt(OFF_VERSION, version);
         b.putLong(OFF_SEQUENCE, sequence);
         b.putLong(OFF_INDEX_ID, indexId);
         b.putInt(OFF_DIMENSION, dimension);
@@ -149,10 +195,14 @@ public record Manifest(
         b.putLong(OFF_CODED_COUNT, codedCount);
         b.putInt(OFF_CODEBOOK_CRC, codebookCrc);
         b.putInt(OFF_CODE_TRAIN_SIZE, codeTrainSize);
-        FileKind[] kinds = committedLengths.keySet().stream().sorted().toArray(FileKind[]::new);
+        if (version >= 3) {
+            b.putLong(OFF_DELETE_COUNT, deleteCount);
+        }
+        int table = fileTableOffset(version);
+        FileKind[] kinds = kinds().toArray(FileKind[]::new);
         b.putInt(OFF_FILE_COUNT, kinds.length);
         for (int i = 0; i < kinds.length; i++) {
-            int at = OFF_FILE_TABLE + i * FILE_ENTRY_BYTES;
+            int at = table + i * FILE_ENTRY_BYTES;
             b.putInt(at, kinds[i].code());
             b.putLong(at + 8, committedLength(kinds[i]));
         }
@@ -193,7 +243,7 @@ public record Manifest(
             default -> throw new CorruptIndexException(file, "manifest state " + stateCode + " is not 0 or 1");
         };
         boolean v1 = version == 1;
-        int table = v1 ? OFF_FILE_TABLE_V1 : OFF_FILE_TABLE;
+        int table = fileTableOffset(version);
         int fileCount = b.getInt(OFF_FILE_COUNT);
         if (fileCount < 0 || table + (long) fileCount * FILE_ENTRY_BYTES > OFF_CRC) {
             throw new CorruptIndexException(file, "manifest file table has " + fileCount + " entries");
@@ -211,9 +261,23 @@ public record Manifest(
                 b.getInt(OFF_METRIC), b.getInt(OFF_MAX_DEGREE), state, b.getLong(OFF_COMMITTED_COUNT),
                 b.getInt(OFF_EXTENT_SLOTS), b.getInt(OFF_ENTRY_POINT), b.getInt(OFF_BUILD_BEAM_WIDTH),
                 b.getFloat(OFF_ALPHA), lengths, v1 ? 0 : b.getInt(OFF_CODE_BYTES), v1 ? 0 : b.getLong(OFF_CODED_COUNT),
-                v1 ? 0 : b.getInt(OFF_CODEBOOK_CRC), v1 ? 0 : b.getInt(OFF_CODE_TRAIN_SIZE));
+                v1 ? 0 : b.getInt(OFF_CODEBOOK_CRC), v1 ? 0 : b.getInt(OFF_CODE_TRAIN_SIZE),
+                version >= 3 ? b.getLong(OFF_DELETE_COUNT) : 0);
         m.validate(file);
+        if (m.hasDeletes() != (version >= 3)) {
+            throw new CorruptIndexException(file, "manifest of format version " + version
+                    + (version >= 3 ? " lacks " : " names ") + FileKind.DELETES.fileName());
+        }
         return m;
+    }
+
+    /** Where a page of {@code version} has its file table. */
+    static int fileTableOffset(int version) {
+        return switch (version) {
+            case 1 -> OFF_FILE_TABLE_V1;
+            case 2 -> OFF_FILE_TABLE_V2;
+            default -> OFF_FILE_TABLE;
+        };
     }
 
     private void validate(Path file) throws CorruptIndexException {
@@ -254,8 +318,13 @@ public record Manifest(
         if (codeBytes > 0 && codeTrainSize < 1) {
             throw new CorruptIndexException(file, "manifest code train size " + codeTrainSize + " is not positive");
         }
+        if (deleteCount < 0 || deleteCount > committedCount) {
+            throw new CorruptIndexException(file, "manifest delete count " + deleteCount + " outside [0, "
+                    + committedCount + "]");
+        }
         for (FileKind kind : FileKind.values()) {
-            boolean expected = kind.required() || (kind == FileKind.CODES && codeBytes > 0);
+            boolean expected = kind.required() || (kind == FileKind.CODES && codeBytes > 0)
+                    || (kind == FileKind.DELETES && hasDeletes());
             if (expected != committedLengths.containsKey(kind)) {
                 throw new CorruptIndexException(file, "manifest file table " + (expected ? "lacks " : "names ")
                         + kind.fileName() + (expected ? "" : ", which an index with code bytes " + codeBytes

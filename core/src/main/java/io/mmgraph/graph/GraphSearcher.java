@@ -44,6 +44,17 @@ public final class GraphSearcher {
      * {@code entryCount} of {@code entries}, each below {@code limit}; duplicates are ignored).
      */
     public int search(NodeScorer scorer, int[] entries, int entryCount, int beamWidth, int limit) {
+        return search(scorer, entries, entryCount, beamWidth, limit, null);
+    }
+
+    /**
+     * As {@link #search(NodeScorer, int[], int, int, int)}, returning only nodes {@code filter} accepts (all when it is
+     * null). Rejected nodes are walked through like the others; the beam holds the {@code beamWidth} nearest accepted
+     * nodes, and the walk goes on while a candidate is nearer than the farthest of them, so a filter that rejects many
+     * nodes makes the walk longer (hnswlib's filtered search; a filter that accepts very few wants an exact scan of
+     * those few instead).
+     */
+    public int search(NodeScorer scorer, int[] entries, int entryCount, int beamWidth, int limit, NodeFilter filter) {
         visited.clear();
         candidates.clear();
         results.clear();
@@ -56,9 +67,11 @@ public final class GraphSearcher {
             long start = NodeHeap.pack(scorer.distance(entry), entry);
             distanceCount++;
             candidates.pushPacked(start);
-            results.pushPacked(start);
-            if (results.size() > beamWidth) {
-                results.pop();
+            if (filter == null || filter.accepts(entry)) {
+                results.pushPacked(start);
+                if (results.size() > beamWidth) {
+                    results.pop();
+                }
             }
         }
         while (candidates.size() > 0) {
@@ -84,9 +97,11 @@ public final class GraphSearcher {
                 distanceCount++;
                 if (results.size() < beamWidth || found < results.peek()) {
                     candidates.pushPacked(found);
-                    results.pushPacked(found);
-                    if (results.size() > beamWidth) {
-                        results.pop();
+                    if (filter == null || filter.accepts(node)) {
+                        results.pushPacked(found);
+                        if (results.size() > beamWidth) {
+                            results.pop();
+                        }
                     }
                 }
             }

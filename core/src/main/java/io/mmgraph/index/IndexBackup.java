@@ -78,8 +78,8 @@ public final class IndexBackup {
     private static Report copyInto(Path dir, Path out, long t0) throws IOException {
         Manifest m = ManifestFile.read(FormatConstants.manifestPath(dir)).newest();
         long bytes = 0;
-        for (FileKind kind : IndexFiles.kinds(m.codeBytes())) {
-            long records = kind == FileKind.CODES ? m.codedCount() : m.committedCount();
+        for (FileKind kind : m.kinds()) {
+            long records = m.records(kind);
             bytes += copyCommitted(dir.resolve(kind.fileName()), out.resolve(kind.fileName()),
                     m.committedLength(kind), IndexFiles.layout(kind, m), records);
         }
@@ -92,7 +92,8 @@ public final class IndexBackup {
         // Not closed cleanly: the first writer repairs the lists, which the copy may have caught mid-rewrite.
         Manifest copy = new Manifest(0, m.indexId(), m.dimension(), m.metricCode(), m.maxDegree(),
                 Manifest.State.OPEN, m.committedCount(), m.extentSlots(), m.entryPoint(), m.buildBeamWidth(),
-                m.alpha(), m.committedLengths(), m.codeBytes(), m.codedCount(), m.codebookCrc(), m.codeTrainSize());
+                m.alpha(), m.committedLengths(), m.codeBytes(), m.codedCount(), m.codebookCrc(), m.codeTrainSize(),
+                m.deleteCount());
         io.mmgraph.store.Directories.force(out); // the data files' entries, before a manifest names them
         ManifestFile.create(FormatConstants.manifestPath(out), copy);
         try (MMapGraph writer = MMapGraph.open(out)) {

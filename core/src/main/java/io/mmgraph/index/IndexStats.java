@@ -12,10 +12,12 @@ import java.util.Map;
  * @param mappedExtents  extents mapped by this process, over all files
  * @param kernels        the distance kernels in use
  * @param cleanShutdown  whether the last writer closed cleanly (false while a writer has the index open)
+ * @param deletedCount   vectors deleted, as this process sees them (a writer: including uncommitted deletions)
+ * @param committedDeletes deletions in the last commit this process knows
  */
 public record IndexStats(int count, long committedCount, int dimension, String metric, int maxDegree, long sequence,
                          String mode, Map<String, Long> fileBytes, int mappedExtents, String kernels,
-                         boolean cleanShutdown) {
+                         boolean cleanShutdown, long deletedCount, long committedDeletes) {
     public long totalBytes() {
         return fileBytes.values().stream().mapToLong(Long::longValue).sum();
     }

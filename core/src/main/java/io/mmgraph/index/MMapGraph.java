@@ -16,6 +16,7 @@ import io.mmgraph.format.VectorRecords;
 import io.mmgraph.format.VerifyReport;
 import io.mmgraph.graph.GraphBuilder;
 import io.mmgraph.graph.GraphSearcher;
+import io.mmgraph.graph.NodeFilter;
 import io.mmgraph.quant.ProductQuantizer;
 import io.mmgraph.store.AccessHint;
 import io.mmgraph.store.MapMode;
@@ -129,6 +130,14 @@ public final class MMapGraph implements AutoCloseable {
     private volatile CodedPairScorer codedBuild;
     /** The writer's own commits ({@link #setDurability}); null for {@link Durability#ON_DEMAND} and for readers. */
     private volatile AutoCommit autoCommit;
+    /** Serializes deletions, and the reading of the deletes log into {@link #tombstones}. */
+    private final Object deleteLock = new Object();
+    /** The deleted ordinals this handle has read from the deletes log (or written to it). */
+    private final Tombstones tombstones = new Tombstones();
+    /** Records of the deletes log applied to {@link #tombstones}. */
+    private volatile long deletesApplied;
+    /** Records of the deletes log this handle knows: the writer's written ones; a reader's commit's. */
+    private volatile long deletesKnown;
 
     private MMapGraph(Path dir, MapMode mode, WriterLock lock, FileChannel manifestChannel, IndexFiles files,
                       Manifest manifest, boolean recovered) {
@@ -149,6 +158,7 @@ public final class MMapGraph implements AutoCloseable {
         this.codeBytes = manifest.codeBytes();
         this.codedUpTo = manifest.codedCount();
         this.codebookCrc = manifest.codebookCrc();
+        this.deletesKnown = manifest.deleteCount();
         this.graph = new StoredGraph(files.lists(), files.vectors(), kernels, metric);
         this.searchers = ThreadLocal.withInitial(() -> new QueryContext(graph, dimension));
         if (lock != null) {
@@ -200,8 +210,8 @@ public final class MMapGraph implements AutoCloseable {
             Manifest first = new Manifest(0, new SecureRandom().nextLong(), options.dimension(),
                     options.metric().code(), options.maxDegree(), Manifest.State.CLEAN, 0, options.extentSlots(),
                     -1, options.buildBeamWidth(), options.alpha(),
-                    IndexFiles.lengthsFor(options.dimension(), options.maxDegree(), codeBytes, options.extentSlots(),
-                            0, 0), codeBytes, 0, 0, codeBytes > 0 ? options.codeTrainSize() : 0);
+                    IndexFiles.emptyLengths(options.dimension(), options.maxDegree(), codeBytes,
+                            options.extentSlots()), codeBytes, 0, 0, codeBytes > 0 ? options.codeTrainSize() : 0, 0);
             // Data files first, manifest last: the manifest's existence is what makes the directory an index.
             IndexFiles.create(dir, first).close();
             ManifestFile.create(manifestPath, first);
@@ -282,6 +292,11 @@ public final class MMapGraph implements AutoCloseable {
     private static MMapGraph openWriter(Path dir, WriterLock lock) throws IOException {
         Path manifestPath = FormatConstants.manifestPath(dir);
         Manifest m = ManifestFile.read(manifestPath).newest();
+        if (!m.hasDeletes()) {
+            // Format 1 or 2: add the (empty) deletes log; the open commit below names it and writes format 3.
+            m = IndexFiles.addDeletesFile(dir, m);
+            io.mmgraph.store.Directories.force(dir);
+        }
         IndexFiles files = IndexFiles.open(dir, m, MapMode.READ_WRITE);
         FileChannel channel = null;
         try {
@@ -707,6 +722,109 @@ public final class MMapGraph implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------- deleting
+
+    /**
+     * Deletes the vector at {@code ordinal}: from the return on, no search of this handle returns it; after the next
+     * commit, no reader's search that has refreshed. Its vector and list stay in the files, and the graph keeps
+     * walking through it (a deleted node may be the only path to live ones), until compaction reclaims it. Deleting
+     * is logged, not done in place: a deletion is durable exactly when the commit that covers it is.
+     *
+     * @return true if the vector was deleted now, false if it already was
+     * @throws IndexOutOfBoundsException if {@code ordinal} is not a published vector's
+     */
+    public boolean delete(int ordinal) throws IOException {
+        ensureWritable();
+        reportCommitFailure();
+        insertGate.readLock().lock();
+        try {
+            ensureOpen();
+            int n = published;
+            if (ordinal < 0 || ordinal >= n) {
+                throw new IndexOutOfBoundsException("ordinal " + ordinal + " outside the " + n + " published vectors");
+            }
+            synchronized (deleteLock) {
+                applyDeletes();
+                if (tombstones.isDeleted(ordinal)) {
+                    return false;
+                }
+                long record = deletesKnown;
+                io.mmgraph.format.DeleteRecords log = files.deletes();
+                log.mapFor(record + 1);
+                log.write(record, ordinal);
+                tombstones.mark(ordinal);
+                deletesApplied = record + 1;
+                deletesKnown = record + 1;
+            }
+        } catch (InternalError e) {
+            throw fault(e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        } finally {
+            insertGate.readLock().unlock();
+        }
+        AutoCommit a = autoCommit;
+        if (a != null) {
+            try {
+                a.afterInsert();
+            } catch (IOException e) {
+                throw new IOException("vector " + ordinal + " was deleted, but the commit it triggered failed (searches"
+                        + " skip it; the deletion is not durable): " + e.getMessage(), e);
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code ordinal} is deleted, as this handle sees it (a reader: as of its last refresh). */
+    public boolean isDeleted(int ordinal) throws IOException {
+        ensureOpen();
+        try {
+            liveFilter();
+        } catch (InternalError e) {
+            throw fault(e);
+        }
+        return tombstones.isDeleted(ordinal);
+    }
+
+    /** Deleted vectors among the {@link #size()} this handle sees. */
+    public long deletedCount() {
+        return deletesKnown;
+    }
+
+    /** The filter searches apply: null while nothing is deleted (the walk then tests nothing). */
+    private NodeFilter liveFilter() throws IOException {
+        if (deletesApplied < deletesKnown) {
+            synchronized (deleteLock) {
+                applyDeletes();
+            }
+        }
+        return tombstones.count() == 0 ? null : tombstones;
+    }
+
+    /**
+     * Reads the deletes log's records this handle knows but has not applied into {@link #tombstones} (the first
+     * search or deletion after open or refresh: opening reads no data). Holds {@link #deleteLock}.
+     */
+    private void applyDeletes() throws IOException {
+        long to = deletesKnown;
+        long from = deletesApplied;
+        if (from >= to) {
+            return;
+        }
+        io.mmgraph.format.DeleteRecords log = files.deletes();
+        int n = published;
+        for (long i = from; i < to; i++) {
+            int ordinal = log.read(i);
+            if (ordinal < 0 || ordinal >= n) {
+                throw new CorruptIndexException(log.file().path(), "deletion " + i + (ordinal == -1
+                        ? " does not match its CRC32C" : " names ordinal " + ordinal + ", outside the " + n
+                        + " vectors"));
+            }
+            tombstones.mark(ordinal);
+        }
+        deletesApplied = to;
+    }
+
     /**
      * Sets when this writer commits on its own, besides {@link #sync()} and {@link #close()} (default
      * {@link Durability#ON_DEMAND}): after every {@code everyInserts} inserts, on the inserting thread, and/or every
@@ -730,7 +848,8 @@ public final class MMapGraph implements AutoCloseable {
 
                         @Override
                         public long uncommitted() {
-                            return published - manifest.committedCount();
+                            Manifest m = manifest;
+                            return published - m.committedCount() + (deletesKnown - m.deleteCount());
                         }
                     }, dir.getFileName() == null ? "index" : dir.getFileName().toString());
             if (old != null) {
@@ -790,17 +909,21 @@ public final class MMapGraph implements AutoCloseable {
 
     private void commit(Manifest.State state) throws IOException {
         Manifest current = manifest;
+        // Deletions before the count: each names an ordinal published before it was written, so every deletion this
+        // commit covers names a vector it covers too.
+        long deletes = deletesKnown;
         int n = published;
         int entry = n == 0 ? -1 : entryPoint < n ? entryPoint : 0;
         long coded = Math.min(codedUpTo, n);
         if (n == current.committedCount() && state == current.state() && entry == current.entryPoint()
-                && coded == current.codedCount()) {
+                && coded == current.codedCount() && deletes == current.deleteCount()) {
             return;
         }
         int extents = files.mappedExtents();
-        files.forceForCommit(current.committedCount(), n, current.codedCount(), extents != extentsAtCommit);
-        Manifest next = current.next(state, n, entry, coded, coded > 0 ? codebookCrc : 0,
-                IndexFiles.lengthsFor(current, n, coded));
+        files.forceForCommit(current.committedCount(), n, current.codedCount(), current.deleteCount(), deletes,
+                extents != extentsAtCommit);
+        Manifest next = current.next(state, n, entry, coded, coded > 0 ? codebookCrc : 0, deletes,
+                IndexFiles.lengthsFor(current, n, coded, deletes));
         ManifestFile.commit(FormatConstants.manifestPath(dir), manifestChannel, next);
         extentsAtCommit = extents;
         manifest = next;
@@ -836,13 +959,21 @@ public final class MMapGraph implements AutoCloseable {
                     throw new TruncatedIndexException(rf.path(), need, have);
                 }
             }
+            if (newest.hasDeletes() && files.deletes() == null) {
+                throw new IOException("index " + dir + " was upgraded to format " + FormatConstants.FORMAT_VERSION
+                        + " by a writer since this reader opened it; reopen it to see its deletions");
+            }
             files.mapFor(newest.committedCount());
+            if (files.deletes() != null) {
+                files.deletes().mapFor(newest.deleteCount());
+            }
             manifest = newest;
             entryPoint = newest.entryPoint();
             codebookCrc = newest.codebookCrc();
             codedUpTo = newest.codedCount();
-            boolean changed = published != (int) newest.committedCount();
+            boolean changed = published != (int) newest.committedCount() || deletesKnown != newest.deleteCount();
             published = (int) newest.committedCount();
+            deletesKnown = newest.deleteCount();
             return changed || newest.state() != current.state();
         }
     }
@@ -912,10 +1043,11 @@ public final class MMapGraph implements AutoCloseable {
      * nodes are then re-ranked by their full vectors, the only vector reads of the search.
      */
     private int beamSearch(QueryContext ctx, int beamWidth, int n, boolean useCodes) throws IOException {
+        NodeFilter live = liveFilter();
         int seeds = seeds(ctx, ctx.query, n);
         GraphSearcher searcher = ctx.searcher;
         if (!useCodes || codeBytes == 0 || codedUpTo < n) {
-            int found = searcher.search(ctx.scorer, ctx.entries, seeds, beamWidth, n);
+            int found = searcher.search(ctx.scorer, ctx.entries, seeds, beamWidth, n, live);
             ctx.nodes = searcher.resultNodes();
             ctx.distances = searcher.resultDistances();
             ctx.reranked = 0;
@@ -923,7 +1055,7 @@ public final class MMapGraph implements AutoCloseable {
         }
         StoredGraph.CodeScorer codes = ctx.codeScorer(graph, quantizer(), codeSource(n));
         codes.setQuery(ctx.query);
-        int found = searcher.search(codes, ctx.entries, seeds, beamWidth, n);
+        int found = searcher.search(codes, ctx.entries, seeds, beamWidth, n, live);
         DirectVectors direct = directVectors;
         if (direct != null) {
             try {
@@ -1221,10 +1353,14 @@ public final class MMapGraph implements AutoCloseable {
         }
     }
 
-    private SearchResult exactSearch(float[] q, int k, int n) {
+    private SearchResult exactSearch(float[] q, int k, int n) throws IOException {
+        NodeFilter live = liveFilter();
         TopK top = new TopK(Math.min(k, n));
         VectorRecords vectors = files.vectors();
         for (int ord = 0; ord < n; ord++) {
+            if (live != null && !live.accepts(ord)) {
+                continue;
+            }
             MemorySegment seg = vectors.segmentOf(ord);
             float d = kernels.distance(metric, q, seg, vectors.offsetOf(ord));
             if (d <= top.bound()) {
@@ -1404,7 +1540,7 @@ public final class MMapGraph implements AutoCloseable {
         }
         return new IndexStats(published, m.committedCount(), dimension, metric.toString(), maxDegree, m.sequence(),
                 mode.name().toLowerCase(java.util.Locale.ROOT), bytes, files.mappedExtents(), kernels.name(),
-                m.state() == Manifest.State.CLEAN);
+                m.state() == Manifest.State.CLEAN, deletesKnown, m.deleteCount());
     }
 
     /**
@@ -1467,6 +1603,9 @@ public final class MMapGraph implements AutoCloseable {
                     failure = e;
                 } catch (InternalError e) {
                     failure = fault(e);
+                } catch (RuntimeException e) {
+                    // A bug, but the steps below must still run: a writer that keeps its lock locks the index out.
+                    failure = new IOException("closing " + dir + ": the last commit failed: " + e, e);
                 }
             }
             closed = true;

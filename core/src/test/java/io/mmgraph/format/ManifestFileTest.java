@@ -132,8 +132,9 @@ class ManifestFileTest {
     void aCopyInTheWrongSlotIsIgnored() throws IOException {
         Manifest newest = createWithCommits(1); // sequence 2 in A, 1 in B
         // A valid page with an even sequence in slot B was not written by a commit: it must not win.
-        writeAt(FormatConstants.MANIFEST_PAGE_BYTES, newest.next(Manifest.State.OPEN, 1, 0, newest.committedLengths())
-                .next(Manifest.State.OPEN, 1, 0, newest.committedLengths()).encode());
+        writeAt(FormatConstants.MANIFEST_PAGE_BYTES, newest.next(Manifest.State.OPEN, newest.committedCount(), 0,
+                newest.committedLengths()).next(Manifest.State.OPEN, newest.committedCount(), 0,
+                newest.committedLengths()).encode());
         ManifestFile.Read r = ManifestFile.read(file());
         assertNull(r.b());
         assertEquals(newest, r.newest());

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,7 +21,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ManifestTest {
     static final Path FILE = Path.of("some-index", FormatConstants.MANIFEST_FILE);
 
+    /** A format 3 manifest: with a deletes file and 7 deletions. */
     static Manifest sample(long sequence) {
+        Map<FileKind, Long> lengths = new EnumMap<>(sampleV2(sequence).committedLengths());
+        lengths.put(FileKind.DELETES, 65_536L + 8 * 7);
+        return new Manifest(sequence, 0x0123_4567_89AB_CDEFL, 100, 2, 30, Manifest.State.OPEN, 613, 64, 17, 100, 1.2f,
+                lengths, 0, 0, 0, 0, 7);
+    }
+
+    /** A manifest without a deletes file, which is written as format 2. */
+    static Manifest sampleV2(long sequence) {
         Map<FileKind, Long> lengths = new EnumMap<>(FileKind.class);
         lengths.put(FileKind.VECTORS, 123_456L);
         lengths.put(FileKind.VECTOR_CHECKSUMS, 70_000L);
@@ -158,21 +168,49 @@ class ManifestTest {
         assertEquals(17, b.getInt(52));
         assertEquals(100, b.getInt(56));
         assertEquals(1.2f, b.getFloat(60));
-        assertEquals(3, b.getInt(64));
+        assertEquals(4, b.getInt(64));
         assertEquals(0, b.getInt(68), "no codes");
         assertEquals(0, b.getLong(72));
         assertEquals(0, b.getInt(80));
         assertEquals(0, b.getInt(84));
-        assertEquals(FileKind.VECTORS.code(), b.getInt(88));
-        assertEquals(123_456L, b.getLong(96));
-        assertEquals(FileKind.NEIGHBOR_LISTS.code(), b.getInt(88 + 32));
+        assertEquals(7, b.getLong(88), "deletions");
+        assertEquals(FileKind.VECTORS.code(), b.getInt(96));
+        assertEquals(123_456L, b.getLong(104));
+        assertEquals(FileKind.NEIGHBOR_LISTS.code(), b.getInt(96 + 32));
+        assertEquals(FileKind.DELETES.code(), b.getInt(96 + 48));
+        assertEquals(65_536L + 8 * 7, b.getLong(96 + 48 + 8));
         byte[] bytes = new byte[FormatConstants.MANIFEST_PAGE_BYTES];
         b.get(0, bytes);
         assertEquals(Crc.of(bytes, 0, 4092), b.getInt(4092));
-        for (int i = 88 + 16 * 3; i < 4092; i++) {
+        for (int i = 96 + 16 * 4; i < 4092; i++) {
             assertEquals(0, bytes[i], "padding byte " + i);
         }
         assertNotNull(m.toString());
+    }
+
+    @Test
+    void aManifestWithoutADeletesFileIsWrittenAsVersion2() throws IOException {
+        Manifest m = sampleV2(5);
+        ByteBuffer b = m.encode().order(FormatConstants.BYTE_ORDER);
+        assertEquals(2, b.getInt(4));
+        assertEquals(FileKind.VECTORS.code(), b.getInt(88), "format 2 has its file table at 88");
+        assertEquals(123_456L, b.getLong(96));
+        assertEquals(m, Manifest.decode(FILE, b));
+        assertFalse(Manifest.decode(FILE, b).hasDeletes());
+    }
+
+    @Test
+    void deletionsAndTheDeletesFileAgreeWithTheVersion() {
+        // Version 3 without a deletes file, version 2 naming one, more deletions than vectors: all corrupt.
+        ByteBuffer v2 = sampleV2(5).encode();
+        ByteBuffer v2AsV3 = withInt(v2, Manifest.OFF_VERSION, 3, true);
+        assertThrows(CorruptIndexException.class, () -> Manifest.decode(FILE, v2AsV3));
+        ByteBuffer v3AsV2 = withInt(sample(5).encode(), Manifest.OFF_VERSION, 2, true);
+        assertThrows(CorruptIndexException.class, () -> Manifest.decode(FILE, v3AsV2));
+        ByteBuffer tooMany = withInt(sample(5).encode(), Manifest.OFF_DELETE_COUNT, 614, true);
+        assertThrows(CorruptIndexException.class, () -> Manifest.decode(FILE, tooMany));
+        ByteBuffer negative = withInt(sample(5).encode(), Manifest.OFF_DELETE_COUNT + 4, -1, true);
+        assertThrows(CorruptIndexException.class, () -> Manifest.decode(FILE, negative));
     }
 
     @Test
@@ -182,19 +220,19 @@ class ManifestTest {
         Manifest m = new Manifest(6, 1, 100, 1, 30, Manifest.State.CLEAN, 613, 64, 17, 100, 1.2f, lengths, 32, 613,
                 0xCAFE_BABE, 50_000);
         ByteBuffer b = m.encode().order(FormatConstants.BYTE_ORDER);
-        assertEquals(4, b.getInt(64));
+        assertEquals(5, b.getInt(64));
         assertEquals(32, b.getInt(68));
         assertEquals(613, b.getLong(72));
         assertEquals(0xCAFE_BABE, b.getInt(80));
         assertEquals(50_000, b.getInt(84));
-        assertEquals(FileKind.CODES.code(), b.getInt(88 + 3 * 16));
-        assertEquals(65_536L + 32 * 613, b.getLong(88 + 3 * 16 + 8));
+        assertEquals(FileKind.CODES.code(), b.getInt(96 + 3 * 16));
+        assertEquals(65_536L + 32 * 613, b.getLong(96 + 3 * 16 + 8));
         assertEquals(m, Manifest.decode(FILE, b));
     }
 
     @Test
     void aVersion1PageReadsAsAnIndexWithoutCodes() throws IOException {
-        Manifest m = sample(8);
+        Manifest m = sampleV2(8);
         ByteBuffer v2 = m.encode().order(FormatConstants.BYTE_ORDER);
         ByteBuffer v1 = ByteBuffer.allocate(FormatConstants.MANIFEST_PAGE_BYTES).order(FormatConstants.BYTE_ORDER);
         v1.put(0, v2, 0, 68);

@@ -68,7 +68,7 @@ class BitFlipTest {
     private static List<Region> regions(Path dir) throws IOException {
         List<Region> out = new ArrayList<>();
         String mf = FormatConstants.MANIFEST_FILE;
-        int fileTableEnd = 88 + 16 * io.mmgraph.format.IndexFiles.kinds(0).size();
+        int fileTableEnd = 96 + 16 * io.mmgraph.format.IndexFiles.kinds(0).size();
         for (String copy : new String[] {"A", "B"}) {
             long base = copy.equals("A") ? 0 : FormatConstants.MANIFEST_PAGE_BYTES;
             out.add(new Region("manifest " + copy + " fields", mf, range(base, base + fileTableEnd)));
@@ -79,7 +79,7 @@ class BitFlipTest {
             String f = kind.fileName();
             SlotLayout l = CorruptionFixture.layout(kind);
             long committed = CorruptionFixture.committedLength(dir, f);
-            int n = CorruptionFixture.COUNT;
+            long n = CorruptionFixture.records(dir, kind);
             out.add(new Region(f + " header fields", f, range(0, 48)));
             out.add(new Region(f + " header zeros", f, range(48, 4092)));
             out.add(new Region(f + " header crc", f, range(4092, 4096)));

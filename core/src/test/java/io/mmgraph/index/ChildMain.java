@@ -40,6 +40,8 @@ public final class ChildMain {
                         Integer.parseInt(args[6]));
                 case "add-sync-loop" -> addSyncLoop(Path.of(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]),
                         Integer.parseInt(args[4]));
+                case "delete-then-halt" -> deleteThenHalt(Path.of(args[1]), Integer.parseInt(args[2]),
+                        Integer.parseInt(args[3]));
                 case "truncate-under-reader" -> truncateUnderReader(Path.of(args[1]), Long.parseLong(args[2]));
                 default -> throw new IllegalArgumentException("unknown task " + args[0]);
             };
@@ -89,6 +91,24 @@ public final class ChildMain {
         }
         say("published=" + g.size());
         System.out.flush();
+        Runtime.getRuntime().halt(EXIT_OK);
+        return EXIT_OK;
+    }
+
+    /**
+     * Opens the index for writing, deletes ordinals {@code [0, committed)} and commits, deletes
+     * {@code [committed, committed + tail)} without committing, and halts without closing: those must come back.
+     */
+    private static int deleteThenHalt(Path dir, int committed, int tail) throws Exception {
+        MMapGraph g = MMapGraph.open(dir);
+        for (int i = 0; i < committed; i++) {
+            g.delete(i);
+        }
+        g.sync();
+        for (int i = committed; i < committed + tail; i++) {
+            g.delete(i);
+        }
+        say("deleted=" + g.deletedCount());
         Runtime.getRuntime().halt(EXIT_OK);
         return EXIT_OK;
     }

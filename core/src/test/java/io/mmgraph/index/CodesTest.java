@@ -116,6 +116,34 @@ class CodesTest {
     }
 
     @Test
+    void aWriterReopenedBeforeTrainingCommitsAndClosesAndLaterTrains() throws IOException {
+        // Its codes file holds no committed code yet, but a commit still makes the new vectors' codes durable: the
+        // file is mapped for every committed vector (a writer once failed to close here, and kept its lock).
+        Path dir = tmp.resolve("idx");
+        float[][] base = data(TRAIN_AT + 500, TestSeeds.seed("codes-reopen"));
+        try (MMapGraph g = MMapGraph.create(dir, options())) {
+            for (int i = 0; i < 100; i++) {
+                g.add(base[i]);
+            }
+        }
+        for (int round = 0; round < 2; round++) {
+            try (MMapGraph g = MMapGraph.open(dir)) {
+                assertEquals(0, manifest(dir).codedCount());
+            }
+        }
+        try (MMapGraph g = MMapGraph.open(dir)) {
+            for (int i = 100; i < base.length; i++) {
+                g.add(base[i]);
+            }
+        }
+        Manifest m = manifest(dir);
+        assertEquals(base.length, m.codedCount(), "trained once the index held the train size");
+        try (MMapGraph g = MMapGraph.openReadOnly(dir)) {
+            assertTrue(g.verify().ok(), g.verify().problems().toString());
+        }
+    }
+
+    @Test
     void threadsAddingAcrossTheTrainSizeEachSeeEveryCodeTheyLinkBy() throws Exception {
         Path dir = tmp.resolve("idx");
         long seed = TestSeeds.seed("codes-concurrent");

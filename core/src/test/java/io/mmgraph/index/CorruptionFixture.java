@@ -28,6 +28,8 @@ final class CorruptionFixture {
     static final int MAX_DEGREE = 30;
     static final int EXTENT_SLOTS = 64;
     static final int COUNT = 613;
+    /** Vectors the fixture deletes (evenly spread), so that its deletes file has records to damage. */
+    static final int DELETED = 5;
 
     private CorruptionFixture() {}
 
@@ -48,15 +50,24 @@ final class CorruptionFixture {
                     g.sync();
                 }
             }
+            for (int ord = 3; ord < COUNT; ord += COUNT / DELETED) {
+                assertTrue(g.delete(ord));
+            }
         }
         Manifest m = ManifestFile.read(FormatConstants.manifestPath(dir)).newest();
         assertEquals(COUNT, m.committedCount());
+        assertEquals(DELETED, m.deleteCount());
         for (FileKind kind : io.mmgraph.format.IndexFiles.kinds(0)) {
-            assertEquals(layout(kind).lengthFor(COUNT), m.committedLength(kind), kind.toString());
+            assertEquals(layout(kind).lengthFor(m.records(kind)), m.committedLength(kind), kind.toString());
         }
         assertEquals(4, layout(FileKind.VECTORS).extentsFor(COUNT));
         assertEquals(2, layout(FileKind.NEIGHBOR_LISTS).extentsFor(COUNT));
         assertTrue(layout(FileKind.VECTORS).unitBytes() > layout(FileKind.VECTORS).recordsPerUnit() * 400);
+    }
+
+    /** Records of {@code kind} in the committed state. */
+    static long records(Path dir, FileKind kind) throws IOException {
+        return ManifestFile.read(FormatConstants.manifestPath(dir)).newest().records(kind);
     }
 
     /** Bytes of {@code file} that belong to the committed state. */

@@ -54,8 +54,13 @@ class GoldenIndexTest {
                 .order(FormatConstants.BYTE_ORDER).getInt(4);
     }
 
+    /** The golden index of format 3 deleted vectors 3, 13, 23, …; the older ones deleted nothing. */
+    static boolean deletedIn(int version, int i) {
+        return version >= 3 && i % 10 == 3;
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"v1", "v2"})
+    @ValueSource(strings = {"v1", "v2", "v3"})
     void aGoldenIndexReadsBitForBitVerifiesSearchesAndTakesWrites(String version) throws Exception {
         Path dir = copyOf(version);
         int written = Integer.parseInt(version.substring(1));
@@ -64,12 +69,17 @@ class GoldenIndexTest {
             assertEquals(COUNT, g.size());
             for (int i = 0; i < COUNT; i++) {
                 assertArrayEquals(vector(i), g.vector(i), "vector " + i);
+                assertEquals(deletedIn(written, i), g.isDeleted(i), "vector " + i + " deleted");
             }
             VerifyReport r = g.verify();
             assertTrue(r.ok(), r.problems().toString());
             for (int i = 0; i < COUNT; i += 7) {
-                assertEquals(i, g.search(vector(i), SearchOptions.k(1)).neighbors().getFirst().ordinal(),
-                        version + ": vector " + i + " finds itself");
+                int found = g.search(vector(i), SearchOptions.k(1)).neighbors().getFirst().ordinal();
+                if (deletedIn(written, i)) {
+                    assertTrue(found != i && !deletedIn(written, found), version + ": deleted " + i + " found " + found);
+                } else {
+                    assertEquals(i, found, version + ": vector " + i + " finds itself");
+                }
             }
         }
         assertEquals(written, formatVersion(dir), "reading changes nothing");
@@ -77,6 +87,8 @@ class GoldenIndexTest {
             for (int i = COUNT; i < COUNT + 50; i++) {
                 assertEquals(i, w.add(vector(i)));
             }
+            assertTrue(w.delete(COUNT + 1), "an upgraded index takes deletions");
+            assertTrue(w.delete(0));
         }
         assertEquals(FormatConstants.FORMAT_VERSION, formatVersion(dir), "a writer upgrades the manifest");
         assertEquals(COUNT + 50, ManifestFile.read(FormatConstants.manifestPath(dir)).newest().committedCount());
@@ -85,6 +97,9 @@ class GoldenIndexTest {
             for (int i = 0; i < COUNT + 50; i += 11) {
                 assertArrayEquals(vector(i), g.vector(i), "vector " + i + " after the writes");
             }
+            assertTrue(g.isDeleted(0) && g.isDeleted(COUNT + 1) && !g.isDeleted(COUNT + 2));
+            assertEquals(written >= 3 ? 32 : 2, g.deletedCount());
+            assertTrue(g.search(vector(0), SearchOptions.k(5)).neighbors().stream().noneMatch(n -> n.ordinal() == 0));
         }
     }
 }

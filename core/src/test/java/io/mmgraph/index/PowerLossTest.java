@@ -43,8 +43,11 @@ class PowerLossTest {
     record Event(String file, long offset, byte[] bytes, long length, boolean whole) {
     }
 
-    /** After {@code events} events, a sync() had returned with {@code committed} vectors committed. */
-    record Ack(int events, long committed) {
+    /**
+     * After {@code events} events, a sync() had returned with {@code committed} vectors and the first {@code deletes}
+     * deletions committed.
+     */
+    record Ack(int events, long committed, long deletes) {
     }
 
     @TempDir
@@ -78,9 +81,10 @@ class PowerLossTest {
             }
         });
         long maxCommitted;
+        List<Integer> deletedInOrder = new ArrayList<>();
         try (MMapGraph g = MMapGraph.create(dir, IndexOptions.dimension(DIM).withExtentSlots(128).withMaxDegree(8)
                 .withBuildBeamWidth(16).withCodeBytes(4).withCodeTrainSize(300))) {
-            acks.add(new Ack(events.size(), 0));
+            acks.add(new Ack(events.size(), 0, 0));
             int next = 0;
             while (next < data.length) {
                 if (next >= data.length / 2 && g.durability().equals(Durability.ON_DEMAND)) {
@@ -95,20 +99,27 @@ class PowerLossTest {
                 }
                 next += batch;
                 if (g.committedCount() != before) {
-                    acks.add(new Ack(events.size(), g.committedCount())); // committed inside the call, returned
+                    acks.add(new Ack(events.size(), g.committedCount(), committedDeletes(dir)));
+                }
+                if (r.nextInt(2) == 0) { // deletions between inserts, logged and committed alongside them
+                    int victim = r.nextInt(g.size());
+                    if (g.delete(victim)) {
+                        deletedInOrder.add(victim);
+                    }
                 }
                 if (r.nextInt(3) == 0) {
                     g.sync();
-                    acks.add(new Ack(events.size(), g.committedCount()));
+                    acks.add(new Ack(events.size(), g.committedCount(), committedDeletes(dir)));
                 }
             }
             g.sync();
-            acks.add(new Ack(events.size(), g.committedCount()));
+            acks.add(new Ack(events.size(), g.committedCount(), committedDeletes(dir)));
             maxCommitted = g.committedCount();
         } finally {
             DurabilityRecorder.install(null);
         }
         assertTrue(acks.size() > 10 && events.size() > 100, acks.size() + " commits, " + events.size() + " events");
+        assertTrue(deletedInOrder.size() >= 5, "deletions made: " + deletedInOrder.size());
 
         // Cut right before and after every manifest write, and at random events between.
         TreeSet<Integer> cuts = new TreeSet<>();
@@ -128,9 +139,11 @@ class PowerLossTest {
         }
         for (int cut : cuts) {
             long mustHave = -1;
+            long mustHaveDeletes = 0;
             for (Ack a : acks) {
                 if (a.events() <= cut) {
                     mustHave = a.committed();
+                    mustHaveDeletes = a.deletes();
                 }
             }
             Path image = tmp.resolve("cut-" + cut);
@@ -160,7 +173,15 @@ class PowerLossTest {
                 for (int i = 0; i < count; i++) {
                     assertArrayEquals(data[i], g.vector(i), where + ", vector " + i);
                 }
-                assertEquals(Math.min(10, count), g.search(data[0], SearchOptions.k(10)).neighbors().size(),
+                // The deletions are a prefix of those made, at least the acknowledged ones.
+                long deletes = g.deletedCount();
+                assertTrue(deletes >= mustHaveDeletes && deletes <= deletedInOrder.size(),
+                        where + ": " + deletes + " deletions, " + mustHaveDeletes + " acknowledged");
+                java.util.Set<Integer> deleted = new java.util.HashSet<>(deletedInOrder.subList(0, (int) deletes));
+                for (int i = 0; i < count; i++) {
+                    assertEquals(deleted.contains(i), g.isDeleted(i), where + ", deleted " + i);
+                }
+                assertEquals(Math.min(10, count - deletes), g.search(data[0], SearchOptions.k(10)).neighbors().size(),
                         where + ": searches");
                 g.add(data[(int) count % data.length]);
                 g.sync();
@@ -171,6 +192,11 @@ class PowerLossTest {
         }
         assertTrue(opened >= 40, "images checked: " + opened);
         assertTrue(createCuts > 0, "some cuts inside create() left no index, and creating again worked");
+    }
+
+    private static long committedDeletes(Path dir) throws IOException {
+        return io.mmgraph.format.ManifestFile.read(io.mmgraph.format.FormatConstants.manifestPath(dir)).newest()
+                .deleteCount();
     }
 
     /**

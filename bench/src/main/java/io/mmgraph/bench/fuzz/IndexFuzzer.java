@@ -48,11 +48,11 @@ public final class IndexFuzzer {
     private static final int COUNT = 400;
     private static final long CASE_TIMEOUT_SECONDS = 30;
     private static final String[] FILES = {"manifest.mmg", "vectors.mmg", "vectors.crc.mmg", "lists.mmg",
-            "codes.mmg", "codebook.mmg"};
+            "codes.mmg", "codebook.mmg", "deletes.mmg"};
     /** Manifest fields (docs/format.md): offset and width. */
     private static final int[][] MANIFEST_FIELDS = {{4, 4}, {8, 8}, {16, 8}, {24, 4}, {28, 4}, {32, 4}, {36, 4},
-            {40, 8}, {48, 4}, {52, 4}, {56, 4}, {60, 4}, {64, 4}, {68, 4}, {72, 8}, {80, 4}, {84, 4}, {88, 4}, {96, 8},
-            {104, 4}, {112, 8}, {120, 4}, {128, 8}, {136, 4}, {144, 8}};
+            {40, 8}, {48, 4}, {52, 4}, {56, 4}, {60, 4}, {64, 4}, {68, 4}, {72, 8}, {80, 4}, {84, 4}, {88, 8}, {96, 4},
+            {104, 8}, {112, 4}, {120, 8}, {128, 4}, {136, 8}, {144, 4}, {152, 8}, {160, 4}, {168, 8}};
     /** Data file header fields. */
     private static final int[][] HEADER_FIELDS = {{4, 4}, {8, 4}, {12, 4}, {16, 8}, {24, 8}, {32, 4}, {36, 4},
             {40, 4}, {44, 4}};
@@ -138,6 +138,9 @@ public final class IndexFuzzer {
                 }
                 g.add(v);
             }
+            for (int i = 5; i < COUNT; i += 20) {
+                g.delete(i);
+            }
         }
         Files.deleteIfExists(dir.resolve("writer.lock"));
     }
@@ -157,6 +160,7 @@ public final class IndexFuzzer {
                 }
                 return null;
             });
+            step(out, "deleted", () -> g.isDeleted(5));
             step(out, "verify", () -> g.verify().ok() ? "clean" : "damage found");
             step(out, "refresh", g::refresh);
             step(out, "stats", g::stats);
@@ -166,6 +170,7 @@ public final class IndexFuzzer {
         try (MMapGraph w = MMapGraph.open(dir)) {
             out.add("open-writer: ok");
             step(out, "add", () -> w.add(q));
+            step(out, "delete", () -> w.delete(w.size() - 1)); // the vector just added: any index has it
             step(out, "sync", () -> {
                 w.sync();
                 return null;
