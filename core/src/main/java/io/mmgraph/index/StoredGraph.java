@@ -131,11 +131,6 @@ final class StoredGraph implements NeighborView, PairScorer {
             quantizer.distanceTable(query, table);
         }
 
-        /** Fills the distance table for a stored node's decoded code ({@link ProductQuantizer#decode}). */
-        void setDecoded(float[] decoded) {
-            quantizer.distanceTableOfDecoded(decoded, table);
-        }
-
         @Override
         public float distance(int node) {
             return quantizer.distance(table, codes.segmentOf(node), codes.offsetOf(node));
