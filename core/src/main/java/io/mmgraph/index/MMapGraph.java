@@ -1004,8 +1004,10 @@ public final class MMapGraph implements AutoCloseable {
 
     /**
      * Searches the published vectors: by beam search over the graph with beam width {@code max(ef, k)}, or, with
-     * {@link SearchOptions#exact()}, by brute force over every vector (the oracle recall is measured against). Any
-     * number of threads may search at once, while others add.
+     * {@link SearchOptions#exact()}, by brute force over every vector (the oracle recall is measured against); a
+     * {@link SearchOptions#withFilter filtered} search picks between the two by its filter's estimated selectivity
+     * ({@link FilterPlan}). Deleted vectors are never returned. Any number of threads may search at once, while
+     * others add.
      */
     public SearchResult search(float[] query, SearchOptions options) throws IOException {
         ensureOpen();
@@ -1016,8 +1018,9 @@ public final class MMapGraph implements AutoCloseable {
             return new SearchResult(List.of(), 0);
         }
         try {
-            SearchResult result = options.exact() ? exactSearch(ctx.query, options.k(), n)
-                    : graphSearch(ctx, options, n);
+            SearchResult result = options.filter() != null ? filteredSearch(ctx, options, n)
+                    : options.exact() ? exactSearch(ctx.query, options.k(), n, liveFilter())
+                    : graphSearch(ctx, options, n, null);
             deliverPendingFault(result);
             return result;
         } catch (InternalError e) {
@@ -1027,8 +1030,25 @@ public final class MMapGraph implements AutoCloseable {
         }
     }
 
-    private SearchResult graphSearch(QueryContext ctx, SearchOptions options, int n) throws IOException {
-        int k = Math.min(options.k(), beamSearch(ctx, options.beamWidth(), n, options.codes()));
+    /** A search with a filter: the plan {@link FilterPlan} picks, the scan after a walk that found too few. */
+    private SearchResult filteredSearch(QueryContext ctx, SearchOptions options, int n) throws IOException {
+        NodeFilter accept = FilterPlan.both(liveFilter(), options.filter());
+        if (options.exact()
+                || FilterPlan.scanIsCheaper(FilterPlan.acceptedFraction(accept, n), n, options.beamWidth(), maxDegree)) {
+            return exactSearch(ctx.query, options.k(), n, accept);
+        }
+        SearchResult walked = graphSearch(ctx, options, n, options.filter());
+        if (walked.neighbors().size() >= options.k()) {
+            return walked;
+        }
+        SearchResult scanned = exactSearch(ctx.query, options.k(), n, accept);
+        return new SearchResult(scanned.neighbors(), walked.distanceComputations() + scanned.distanceComputations());
+    }
+
+    /** A graph search returning only nodes that {@code filter} (null: all) accepts and that are not deleted. */
+    private SearchResult graphSearch(QueryContext ctx, SearchOptions options, int n, NodeFilter filter)
+            throws IOException {
+        int k = Math.min(options.k(), beamSearch(ctx, options.beamWidth(), n, options.codes(), filter));
         Neighbor[] out = new Neighbor[k];
         for (int i = 0; i < k; i++) {
             out[i] = new Neighbor(ctx.nodes[i], ctx.distances[i]);
@@ -1042,8 +1062,9 @@ public final class MMapGraph implements AutoCloseable {
      * {@code useCodes}, the walk scores nodes by their codes (a small file that stays in memory) and the beam's
      * nodes are then re-ranked by their full vectors, the only vector reads of the search.
      */
-    private int beamSearch(QueryContext ctx, int beamWidth, int n, boolean useCodes) throws IOException {
-        NodeFilter live = liveFilter();
+    private int beamSearch(QueryContext ctx, int beamWidth, int n, boolean useCodes, NodeFilter filter)
+            throws IOException {
+        NodeFilter live = FilterPlan.both(liveFilter(), filter);
         int seeds = seeds(ctx, ctx.query, n);
         GraphSearcher searcher = ctx.searcher;
         if (!useCodes || codeBytes == 0 || codedUpTo < n) {
@@ -1211,7 +1232,7 @@ public final class MMapGraph implements AutoCloseable {
             return 0;
         }
         try {
-            int found = Math.min(k, beamSearch(ctx, Math.max(ef, k), n, true));
+            int found = Math.min(k, beamSearch(ctx, Math.max(ef, k), n, true, null));
             System.arraycopy(ctx.nodes, 0, ordinals, 0, found);
             if (distances != null) {
                 System.arraycopy(ctx.distances, 0, distances, 0, found);
@@ -1353,21 +1374,23 @@ public final class MMapGraph implements AutoCloseable {
         }
     }
 
-    private SearchResult exactSearch(float[] q, int k, int n) throws IOException {
-        NodeFilter live = liveFilter();
+    /** Brute force over the nodes below {@code n} that {@code accept} (null: all) accepts. */
+    private SearchResult exactSearch(float[] q, int k, int n, NodeFilter accept) {
         TopK top = new TopK(Math.min(k, n));
         VectorRecords vectors = files.vectors();
+        int scored = 0;
         for (int ord = 0; ord < n; ord++) {
-            if (live != null && !live.accepts(ord)) {
+            if (accept != null && !accept.accepts(ord)) {
                 continue;
             }
+            scored++;
             MemorySegment seg = vectors.segmentOf(ord);
             float d = kernels.distance(metric, q, seg, vectors.offsetOf(ord));
             if (d <= top.bound()) {
                 top.offer(ord, d);
             }
         }
-        return new SearchResult(top.toSortedList(), n);
+        return new SearchResult(top.toSortedList(), scored);
     }
 
     /**
