@@ -25,6 +25,11 @@ final class DeleteCommand implements Callable<Integer> {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "ORDINAL", description = "Ordinals to delete.")
     List<Integer> ordinals;
 
+    @Option(names = "--consolidate", description = "Then take every deleted vector out of the live vectors' neighbour "
+            + "lists (FreshDiskANN's consolidation; reads the lists of the whole index), so that searches stop "
+            + "walking through deleted vectors.")
+    boolean consolidate;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -45,17 +50,24 @@ final class DeleteCommand implements Callable<Integer> {
                     deleted++;
                 }
             }
+            int rewritten = consolidate ? index.consolidate() : 0;
             index.sync();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("deleted", deleted);
             m.put("alreadyDeleted", ordinals.size() - deleted);
             m.put("deletedInIndex", index.deletedCount());
             m.put("size", size);
+            if (consolidate) {
+                m.put("listsRewritten", rewritten);
+            }
             if (json) {
                 System.out.println(Json.object(m));
             } else {
                 System.out.printf(Locale.ROOT, "deleted %,d vectors (%,d already were); the index holds %,d, %,d of "
                         + "them deleted; committed%n", deleted, ordinals.size() - deleted, size, index.deletedCount());
+                if (consolidate) {
+                    System.out.printf(Locale.ROOT, "consolidated: %,d neighbour lists rewritten%n", rewritten);
+                }
             }
         }
         return 0;

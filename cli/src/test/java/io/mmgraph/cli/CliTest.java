@@ -146,6 +146,10 @@ class CliTest {
         Result delete = run("delete", index.toString(), "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "9");
         assertEquals(0, delete.exit(), delete.err());
         assertTrue(delete.out().startsWith("deleted 10 vectors (1 already were)"), delete.out());
+        Result consolidated = run("delete", index.toString(), "--consolidate", "--json", "9", "10");
+        assertEquals(0, consolidated.exit(), consolidated.err());
+        assertTrue(consolidated.out().matches("(?s)\\{\"deleted\":1,\"alreadyDeleted\":1,\"deletedInIndex\":11,"
+                + "\"size\":500,\"listsRewritten\":[1-9][0-9]*}\\s*"), consolidated.out());
         Result outside = run("delete", index.toString(), "10", "500");
         assertEquals(1, outside.exit());
         assertTrue(outside.err().contains("ordinal 500 is outside the index's 500 vectors; nothing deleted"),

@@ -57,6 +57,17 @@ public final class GraphBuilder {
         final int[] repruned = new int[maxDegree];
         final int[] list = new int[maxDegree + 1];
         final float[] listDistances = new float[maxDegree + 1];
+        /** Candidates of a consolidation: up to R live neighbours and R of each of R deleted ones (made on first use). */
+        int[] consolidationIds = new int[0];
+        float[] consolidationDistances = new float[0];
+
+        int[] consolidation(int size) {
+            if (consolidationIds.length < size) {
+                consolidationIds = new int[size];
+                consolidationDistances = new float[size];
+            }
+            return consolidationIds;
+        }
         final float[] occlusion = new float[candidates.length + maxDegree + 1];
 
         public GraphSearcher searcher() {
@@ -123,6 +134,69 @@ public final class GraphBuilder {
             int chosen = prune(list, d, m + 1, w.repruned, overflowKeep, w.occlusion);
             graph.setNeighbors(from, w.repruned, chosen);
         }
+    }
+
+    /**
+     * FreshDiskANN's delete consolidation for one node: when {@code node}'s list names nodes {@code live} rejects,
+     * they are replaced by their own live neighbours, and the union with the node's live neighbours is robust-pruned
+     * back to at most R, so that searches no longer pass through deleted nodes to reach what lies behind them. Returns
+     * whether the list changed. Call with no insert linking at the same time (a back-edge could re-add a deleted
+     * node); searches may run.
+     *
+     * @param limit ids below this may be followed
+     */
+    public boolean consolidate(Worker w, int node, NodeFilter live, int limit) {
+        synchronized (lockOf(node)) {
+            int[] list = w.list;
+            int m = graph.neighbors(node, list, limit);
+            boolean any = false;
+            for (int i = 0; i < m && !any; i++) {
+                any = !live.accepts(list[i]);
+            }
+            if (!any) {
+                return false;
+            }
+            int[] ids = w.consolidation(maxDegree * (maxDegree + 1));
+            int[] around = new int[maxDegree];
+            int count = 0;
+            for (int i = 0; i < m; i++) {
+                int v = list[i];
+                if (live.accepts(v)) {
+                    count = addOnce(ids, count, v, node);
+                } else {
+                    int a = graph.neighbors(v, around, limit);
+                    for (int j = 0; j < a; j++) {
+                        if (live.accepts(around[j])) {
+                            count = addOnce(ids, count, around[j], node);
+                        }
+                    }
+                }
+            }
+            float[] d = w.consolidationDistances;
+            NodeScorer from = scorer.from(node);
+            for (int i = 0; i < count; i++) {
+                d[i] = from.distance(ids[i]);
+            }
+            sortByDistance(ids, d, count);
+            float[] occlusion = count > w.occlusion.length ? new float[count] : w.occlusion;
+            int chosen = prune(ids, d, count, w.repruned, maxDegree, occlusion);
+            graph.setNeighbors(node, w.repruned, chosen);
+            return true;
+        }
+    }
+
+    /** Appends {@code v} to {@code ids[0..count)} unless it is there already or is {@code self}. */
+    private static int addOnce(int[] ids, int count, int v, int self) {
+        if (v == self) {
+            return count;
+        }
+        for (int i = 0; i < count; i++) {
+            if (ids[i] == v) {
+                return count;
+            }
+        }
+        ids[count] = v;
+        return count + 1;
     }
 
     /**

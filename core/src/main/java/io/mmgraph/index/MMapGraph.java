@@ -775,6 +775,58 @@ public final class MMapGraph implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Consolidates deletions into the graph (FreshDiskANN): every live node whose list names deleted nodes gets, in
+     * their place, their live neighbours, robust-pruned with its own back to at most R; a deleted entry point is
+     * replaced by a live node. Searches then no longer pass through deleted nodes, which keep their records (and
+     * their lists, for searches that still enter by them) until compaction reclaims them. Inserts and deletions wait
+     * while it runs; searches do not. The rewritten lists are durable at the next commit, like an insert's.
+     *
+     * @return how many lists were rewritten
+     */
+    public int consolidate() throws IOException {
+        ensureWritable();
+        reportCommitFailure();
+        insertGate.writeLock().lock();
+        try {
+            ensureOpen();
+            NodeFilter live = liveFilter();
+            int n = published;
+            if (live == null || n == 0) {
+                return 0;
+            }
+            GraphBuilder.Worker w = workers.get();
+            int changed = 0;
+            for (int node = 0; node < n; node++) {
+                if (live.accepts(node) && builder.consolidate(w, node, live, n)) {
+                    changed++;
+                }
+            }
+            int entry = entryPoint;
+            if (entry >= 0 && !live.accepts(entry)) {
+                int[] around = new int[maxDegree];
+                int a = graph.neighbors(entry, around, n);
+                int next = -1;
+                for (int i = 0; i < a && next < 0; i++) {
+                    next = live.accepts(around[i]) ? around[i] : -1;
+                }
+                for (int ord = 0; ord < n && next < 0; ord++) {
+                    next = live.accepts(ord) ? ord : -1;
+                }
+                if (next >= 0) {
+                    entryPoint = next;
+                }
+            }
+            return changed;
+        } catch (InternalError e) {
+            throw fault(e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        } finally {
+            insertGate.writeLock().unlock();
+        }
+    }
+
     /** Whether {@code ordinal} is deleted, as this handle sees it (a reader: as of its last refresh). */
     public boolean isDeleted(int ordinal) throws IOException {
         ensureOpen();

@@ -107,6 +107,81 @@ class DeleteTest {
     }
 
     @Test
+    void consolidationTakesDeletedNodesOutOfLiveListsAndKeepsRecall() throws IOException {
+        Random r = TestSeeds.random("DeleteTest.consolidate");
+        long seed = r.nextLong();
+        int n = 4000;
+        List<float[]> vectors = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            vectors.add(TestVectors.vector(seed, i, DIM));
+        }
+        BitSet deleted = new BitSet();
+        Path dir = tmp.resolve("idx");
+        float[][] queries = new float[100][];
+        for (int q = 0; q < queries.length; q++) {
+            queries[q] = TestVectors.vector(seed + 1, q, DIM);
+        }
+        double[] before;
+        double[] after;
+        try (MMapGraph g = MMapGraph.create(dir, options(false))) {
+            g.addAll(vectors, 2);
+            int entry = g.graphStats().entryPoint();
+            g.delete(entry); // the entry point too
+            deleted.set(entry);
+            while (deleted.cardinality() < n * 3 / 10) {
+                int ord = r.nextInt(n);
+                g.delete(ord);
+                deleted.set(ord);
+            }
+            before = recallAndCost(g, vectors, deleted, queries);
+            int rewritten = g.consolidate();
+            after = recallAndCost(g, vectors, deleted, queries);
+            int[] list = new int[g.maxDegree()];
+            for (int node = 0; node < n; node++) {
+                int m = g.graph().neighbors(node, list, n);
+                boolean namesDeleted = false;
+                for (int i = 0; i < m; i++) {
+                    namesDeleted |= deleted.get(list[i]);
+                }
+                if (!deleted.get(node)) {
+                    assertFalse(namesDeleted, "live node " + node + " still lists a deleted node");
+                    assertTrue(m > 0, "live node " + node + " kept neighbours");
+                }
+            }
+            assertTrue(rewritten > n / 2, "most live lists named a deleted node: " + rewritten);
+            assertFalse(deleted.get(g.graphStats().entryPoint()), "the entry point moved to a live node");
+            assertEquals(0, g.consolidate(), "nothing left to consolidate");
+        }
+        System.out.printf("30%% deleted, ef 40: recall %.3f -> %.3f, distances/query %.0f -> %.0f%n", before[0],
+                after[0], before[1], after[1]);
+        assertTrue(after[0] >= 0.95, "recall@10 after consolidation: " + after[0]);
+        assertTrue(after[1] < before[1], "the walk no longer passes through deleted nodes: " + before[1] + " -> "
+                + after[1]);
+        try (MMapGraph g = MMapGraph.openReadOnly(dir)) {
+            assertTrue(g.verify().ok(), g.verify().problems().toString());
+            assertEquals(after[0], recallAndCost(g, vectors, deleted, queries)[0], 1e-9, "the commit kept it all");
+        }
+    }
+
+    /** Recall@10 over the live vectors at ef 40, and the distances computed per query. */
+    private static double[] recallAndCost(MMapGraph g, List<float[]> vectors, BitSet deleted, float[][] queries)
+            throws IOException {
+        double hits = 0;
+        double distances = 0;
+        for (float[] q : queries) {
+            List<Integer> truth = exactLive(vectors, deleted, q, 10);
+            SearchResult result = g.search(q, SearchOptions.k(10).withEf(40));
+            distances += result.distanceComputations();
+            for (Neighbor nb : result.neighbors()) {
+                if (truth.contains(nb.ordinal())) {
+                    hits++;
+                }
+            }
+        }
+        return new double[] {hits / (queries.length * 10.0), distances / queries.length};
+    }
+
+    @Test
     void deletionsCommitWithTheNextSyncAndReadersSeeThemAfterARefresh() throws IOException {
         Path dir = tmp.resolve("idx");
         long seed = 11;
