@@ -150,6 +150,11 @@ class CliTest {
         assertEquals(0, consolidated.exit(), consolidated.err());
         assertTrue(consolidated.out().matches("(?s)\\{\"deleted\":1,\"alreadyDeleted\":1,\"deletedInIndex\":11,"
                 + "\"size\":500,\"listsRewritten\":[1-9][0-9]*}\\s*"), consolidated.out());
+        Result exported = run("export", index.toString(), tmp.resolve("live.fvecs").toString());
+        assertTrue(exported.out().contains("exported 489 vectors of dimension 8") && exported.out().contains(
+                "(11 deleted ones left out)"), exported.out());
+        Result all = run("export", index.toString(), tmp.resolve("all.fvecs").toString(), "--include-deleted");
+        assertTrue(all.out().contains("exported 500 vectors"), all.out());
         Result outside = run("delete", index.toString(), "10", "500");
         assertEquals(1, outside.exit());
         assertTrue(outside.err().contains("ordinal 500 is outside the index's 500 vectors; nothing deleted"),

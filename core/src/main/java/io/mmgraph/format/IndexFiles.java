@@ -17,12 +17,13 @@ import java.util.Map;
  * layout the manifest's parameters imply.
  */
 public final class IndexFiles implements AutoCloseable {
-    private final Map<FileKind, RecordFile> files;
-    private final List<FileKind> kinds;
+    /** Replaced whole, never changed, when {@link #attachDeletes} adds a file: readers iterate it without locks. */
+    private volatile Map<FileKind, RecordFile> files;
+    private volatile List<FileKind> kinds;
     private final VectorRecords vectors;
     private final NeighborLists lists;
     private final CodeRecords codes;
-    private final DeleteRecords deletes;
+    private volatile DeleteRecords deletes;
 
     private IndexFiles(Map<FileKind, RecordFile> files, int dimension, int maxDegree) {
         this.files = files;
@@ -158,6 +159,20 @@ public final class IndexFiles implements AutoCloseable {
                 primary.addSuppressed(suppressed);
             }
         }
+    }
+
+    /**
+     * Opens the deletes file a writer added to this index (format 1 or 2 when this reader opened it) since, mapping
+     * {@code m}'s deletions: a reader refreshing across the upgrade goes on reading.
+     */
+    public void attachDeletes(Path dir, Manifest m, MapMode mode) throws IOException {
+        RecordFile f = RecordFile.open(dir, FileKind.DELETES, layout(FileKind.DELETES, m), m.indexId(), mode,
+                m.deleteCount());
+        Map<FileKind, RecordFile> more = new EnumMap<>(files);
+        more.put(FileKind.DELETES, f);
+        deletes = new DeleteRecords(f);
+        files = more;
+        kinds = List.copyOf(more.keySet());
     }
 
     /** The kinds of file this index has, in {@link FileKind} order. */

@@ -131,11 +131,6 @@ public final class IndexVerifier {
         bytesChecked += n * (vf.layout().recordBytes() + (long) FormatConstants.CHECKSUM_BYTES);
     }
 
-    /**
-     * The codebook against the manifest's CRC32C, then every committed code against its vector re-encoded: codes
-     * carry no checksum of their own because the encoding is deterministic (scalar Java arithmetic) and the vectors'
-     * checksums were checked first.
-     */
     /** Every committed deletion: its checksum, an ordinal below the committed count, and no ordinal deleted twice. */
     private void checkDeletes() {
         DeleteRecords deletes = files.deletes();
@@ -164,6 +159,11 @@ public final class IndexVerifier {
         bytesChecked += count * FormatConstants.DELETE_RECORD_BYTES;
     }
 
+    /**
+     * The codebook against the manifest's CRC32C, then every committed code against its vector re-encoded: codes
+     * carry no checksum of their own because the encoding is deterministic (scalar Java arithmetic) and the vectors'
+     * checksums were checked first.
+     */
     private void checkCodes() throws IOException {
         long coded = manifest.codedCount();
         if (coded == 0) {

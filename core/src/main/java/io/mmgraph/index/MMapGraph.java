@@ -56,8 +56,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * before a commit loses the vectors added since the previous one, nothing committed.
  *
  * <h2>Thread safety</h2>
- * All methods may be called from any thread. Adds, commits and refreshes are serialized; searches, {@link #vector}
- * and {@link #verify} run concurrently with them and with each other. After {@link #close()} (idempotent) every
+ * All methods may be called from any thread. Adds, deletions, commits and refreshes are serialized ({@link #delete}
+ * runs beside adds; {@link #consolidate} holds both off); searches, {@link #vector} and {@link #verify} run
+ * concurrently with them and with each other. After {@link #close()} (idempotent) every
  * method but {@code close} throws {@link IndexClosedException}; a search racing close fails the same way and never
  * reads unmapped memory.
  */
@@ -834,6 +835,8 @@ public final class MMapGraph implements AutoCloseable {
             liveFilter();
         } catch (InternalError e) {
             throw fault(e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
         }
         return tombstones.isDeleted(ordinal);
     }
@@ -1012,8 +1015,7 @@ public final class MMapGraph implements AutoCloseable {
                 }
             }
             if (newest.hasDeletes() && files.deletes() == null) {
-                throw new IOException("index " + dir + " was upgraded to format " + FormatConstants.FORMAT_VERSION
-                        + " by a writer since this reader opened it; reopen it to see its deletions");
+                files.attachDeletes(dir, newest, mode); // a writer upgraded the index since this reader opened it
             }
             files.mapFor(newest.committedCount());
             if (files.deletes() != null) {
@@ -1522,7 +1524,12 @@ public final class MMapGraph implements AutoCloseable {
         Map<FileKind, Residency> out = new java.util.EnumMap<>(FileKind.class);
         try {
             for (FileKind kind : files.kinds()) {
-                out.put(kind, files.file(kind).residency(n));
+                long records = switch (kind) {
+                    case DELETES -> deletesKnown;
+                    case CODES -> Math.min(codedUpTo, n);
+                    default -> n;
+                };
+                out.put(kind, files.file(kind).residency(records));
             }
         } catch (IllegalStateException e) {
             throw closedOr(e);

@@ -83,12 +83,18 @@ class GoldenIndexTest {
             }
         }
         assertEquals(written, formatVersion(dir), "reading changes nothing");
-        try (MMapGraph w = MMapGraph.open(dir)) {
-            for (int i = COUNT; i < COUNT + 50; i++) {
-                assertEquals(i, w.add(vector(i)));
+        try (MMapGraph early = MMapGraph.openReadOnly(dir)) { // opened before the writer upgrades the index
+            try (MMapGraph w = MMapGraph.open(dir)) {
+                for (int i = COUNT; i < COUNT + 50; i++) {
+                    assertEquals(i, w.add(vector(i)));
+                }
+                assertTrue(w.delete(COUNT + 1), "an upgraded index takes deletions");
+                assertTrue(w.delete(0));
             }
-            assertTrue(w.delete(COUNT + 1), "an upgraded index takes deletions");
-            assertTrue(w.delete(0));
+            assertTrue(early.refresh(), "a reader refreshes across the upgrade");
+            assertEquals(COUNT + 50, early.size());
+            assertTrue(early.isDeleted(0) && early.isDeleted(COUNT + 1));
+            assertTrue(early.search(vector(0), SearchOptions.k(3)).neighbors().stream().noneMatch(x -> x.ordinal() == 0));
         }
         assertEquals(FormatConstants.FORMAT_VERSION, formatVersion(dir), "a writer upgrades the manifest");
         assertEquals(COUNT + 50, ManifestFile.read(FormatConstants.manifestPath(dir)).newest().committedCount());

@@ -88,6 +88,32 @@ class IndexBackupTest {
     }
 
     @Test
+    void anIndexWithCodesNotYetTrainedAndWithDeletionsBacksUp() throws Exception {
+        Path dir = tmp.resolve("idx");
+        float[][] data = new SyntheticData(DIM, 20, 9).bases(300);
+        try (MMapGraph g = MMapGraph.create(dir, IndexOptions.dimension(DIM).withCodeBytes(6)
+                .withCodeTrainSize(1_000).withExtentSlots(64))) {
+            for (float[] v : data) {
+                g.add(v);
+            }
+            for (int i = 0; i < 300; i += 4) {
+                g.delete(i);
+            }
+        }
+        Path out = tmp.resolve("copy");
+        IndexBackup.Report report = IndexBackup.copy(dir, out);
+        assertTrue(report.verify().ok(), report.verify().problems().toString());
+        try (MMapGraph copy = MMapGraph.openReadOnly(out)) {
+            assertEquals(300, copy.size());
+            assertEquals(75, copy.deletedCount());
+            assertTrue(copy.isDeleted(4) && !copy.isDeleted(5));
+            for (int i = 1; i < 300; i += 37) {
+                assertArrayEquals(data[i], copy.vector(i));
+            }
+        }
+    }
+
+    @Test
     void aBackupGoesToANewOrEmptyDirectoryFromAnIndex() throws Exception {
         Path dir = tmp.resolve("idx");
         try (MMapGraph g = MMapGraph.create(dir, IndexOptions.dimension(DIM))) {
