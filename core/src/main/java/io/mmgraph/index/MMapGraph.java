@@ -1072,8 +1072,10 @@ public final class MMapGraph implements AutoCloseable {
             return new SearchResult(List.of(), 0);
         }
         try {
-            SearchResult result = options.filter() != null ? filteredSearch(ctx, options, n)
-                    : options.exact() ? exactSearch(ctx.query, options.k(), n, liveFilter())
+            NodeFilter live = liveFilter();
+            SearchResult result = options.filter() != null || (live != null && !options.exact())
+                    ? filteredSearch(ctx, options, n)
+                    : options.exact() ? exactSearch(ctx.query, options.k(), n, live)
                     : graphSearch(ctx, options, n, null);
             deliverPendingFault(result);
             return result;
@@ -1084,11 +1086,15 @@ public final class MMapGraph implements AutoCloseable {
         }
     }
 
-    /** A search with a filter: the plan {@link FilterPlan} picks, the scan after a walk that found too few. */
+    /**
+     * A search with a filter, or over an index with deletions (the live nodes are then what is accepted): the plan
+     * {@link FilterPlan} picks, and the scan after a walk that found too few.
+     */
     private SearchResult filteredSearch(QueryContext ctx, SearchOptions options, int n) throws IOException {
         NodeFilter accept = FilterPlan.both(liveFilter(), options.filter());
-        if (options.exact()
-                || FilterPlan.scanIsCheaper(FilterPlan.acceptedFraction(accept, n), n, options.beamWidth(), maxDegree)) {
+        double accepted = options.filter() == null ? Math.max(0, 1 - tombstones.count() / (double) n)
+                : FilterPlan.acceptedFraction(accept, n);
+        if (options.exact() || FilterPlan.scanIsCheaper(accepted, n, options.beamWidth(), maxDegree)) {
             return exactSearch(ctx.query, options.k(), n, accept);
         }
         SearchResult walked = graphSearch(ctx, options, n, options.filter());

@@ -277,6 +277,29 @@ class DeleteTest {
     }
 
     @Test
+    void whenAlmostEverythingIsDeletedASearchScansTheFewLiveVectorsInsteadOfWalkingTheGraph() throws IOException {
+        try (MMapGraph w = MMapGraph.create(tmp.resolve("idx"), options(false))) {
+            List<float[]> vectors = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                vectors.add(TestVectors.vector(4, i, DIM));
+            }
+            w.addAll(vectors, 2);
+            BitSet deleted = new BitSet();
+            for (int i = 0; i < 3000; i++) {
+                if (i % 100 != 7) {
+                    w.delete(i);
+                    deleted.set(i);
+                }
+            }
+            float[] q = TestVectors.vector(9, 1, DIM);
+            SearchResult r = w.search(q, SearchOptions.k(10));
+            assertEquals(30, r.distanceComputations(), "30 live vectors: scanned, not walked");
+            List<Integer> truth = exactLive(vectors, deleted, q, 10);
+            assertEquals(truth, r.neighbors().stream().map(Neighbor::ordinal).toList());
+        }
+    }
+
+    @Test
     void aSearchOfAnIndexWhoseEveryVectorIsDeletedFindsNothing() throws IOException {
         try (MMapGraph w = MMapGraph.create(tmp.resolve("idx"), options(false))) {
             for (int i = 0; i < 50; i++) {
