@@ -1,6 +1,7 @@
 package io.mmgraph.cli;
 
 import io.mmgraph.dataset.VectorFiles;
+import io.mmgraph.dataset.VectorSource;
 import io.mmgraph.format.FormatConstants;
 import io.mmgraph.index.DimensionMismatchException;
 import io.mmgraph.index.IndexOptions;
@@ -18,13 +19,16 @@ import java.util.concurrent.Callable;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Append vectors from a file to an index, creating it if needed.",
-                "Appends the vectors of FILE (.fvecs or .bvecs) to the index in DIR, creating it when DIR has none.",
+                "Appends the vectors of FILE to the index in DIR, creating it when DIR has none. FILE is read by its",
+                "extension: .fvecs or .bvecs (TEXMEX), .npy (a 2-d NumPy array of float32, float64 or uint8, as",
+                "numpy.save writes it), .csv or .tsv (one vector per line; a header line is skipped), .hdf5 or .h5",
+                "(the --dataset array, 'train' by default, as ann-benchmarks files hold it).",
                 "Commits every N vectors (--sync-every) and at the end; a progress bar shows long imports on stderr."})
 final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Index directory.")
     Path dir;
 
-    @Parameters(index = "1", paramLabel = "FILE", description = "Vectors to import (.fvecs or .bvecs).")
+    @Parameters(index = "1", paramLabel = "FILE", description = "Vectors to import (.fvecs, .bvecs, .npy, .csv, .tsv, .hdf5).")
     Path file;
 
     @Option(names = "--dim", paramLabel = "D", description = "Expected dimension (checked against FILE and the index).")
@@ -62,12 +66,21 @@ final class ImportCommand implements Callable<Integer> {
             description = "Train the quantizer when a new index first holds N vectors (default: 50000).")
     Integer codeTrainSize;
 
+    @Option(names = "--dataset", defaultValue = "train", paramLabel = "NAME",
+            description = "The dataset of an HDF5 FILE to import (default: ${DEFAULT-VALUE}, ann-benchmarks' base vectors).")
+    String dataset;
+
+    private VectorSource open(Path f) throws java.io.IOException {
+        String name = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".hdf5") || name.endsWith(".h5") ? new Hdf5VectorSource(f, dataset) : VectorFiles.open(f);
+    }
+
     /** Vectors read and inserted together: big enough to keep every thread busy, small enough for the heap. */
     static final int BATCH = 4096;
 
     @Override
     public Integer call() throws Exception {
-        try (VectorFiles.Reader reader = new VectorFiles.Reader(file)) {
+        try (VectorSource reader = open(file)) {
             if (dim != null && reader.count() > 0 && reader.dimension() != dim) {
                 throw new DimensionMismatchException(file.toString(), dim, reader.dimension());
             }

@@ -80,6 +80,53 @@ class CliTest {
     }
 
     @Test
+    void importReadsNpyCsvAndHdf5AndExportsTheSameVectors() throws Exception {
+        java.util.Random r = new java.util.Random(17);
+        float[][] rows = new float[300][6];
+        for (float[] row : rows) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = (float) r.nextGaussian();
+            }
+        }
+        // numpy.save's layout: magic, version 1.0, header length, a dict literal padded to 64 bytes, then the rows.
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (300, 6), }";
+        int padded = (10 + dict.length() + 1 + 63) / 64 * 64 - 10;
+        String header = dict + " ".repeat(padded - dict.length() - 1) + "\n";
+        java.nio.ByteBuffer npy = java.nio.ByteBuffer.allocate(10 + padded + 300 * 6 * 4)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        npy.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length())
+                .put(header.getBytes(StandardCharsets.ISO_8859_1));
+        StringBuilder csv = new StringBuilder("x0,x1,x2,x3,x4,x5\n");
+        for (float[] row : rows) {
+            for (int j = 0; j < row.length; j++) {
+                npy.putFloat(row[j]);
+                csv.append(j == 0 ? "" : ",").append(row[j]);
+            }
+            csv.append('\n');
+        }
+        Path npyFile = Files.write(tmp.resolve("v.npy"), npy.array());
+        Path csvFile = Files.writeString(tmp.resolve("v.csv"), csv);
+        Path hdf5File = tmp.resolve("v.hdf5");
+        try (io.jhdf.WritableHdfFile w = io.jhdf.HdfFile.write(hdf5File)) {
+            w.putDataset("train", rows);
+        }
+        Path expected = tmp.resolve("expected.fvecs");
+        io.mmgraph.dataset.VectorFiles.writeFvecs(expected, List.of(rows));
+        for (Path input : List.of(npyFile, csvFile, hdf5File)) {
+            Path index = tmp.resolve("index-" + input.getFileName());
+            Result imp = run("import", index.toString(), input.toString());
+            assertEquals(0, imp.exit(), input + ": " + imp.err());
+            assertTrue(imp.out().contains("imported 300 vectors"), imp.out());
+            Path out = tmp.resolve("out-" + input.getFileName() + ".fvecs");
+            assertEquals(0, run("export", index.toString(), out.toString()).exit());
+            assertEquals(-1, Files.mismatch(expected, out), input + ": the export differs from the input");
+        }
+        Result missing = run("import", tmp.resolve("i2").toString(), hdf5File.toString(), "--dataset", "test");
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().contains("no dataset 'test'"), missing.err());
+    }
+
+    @Test
     void statsJsonSearchJsonAndCheck() {
         Path data = tmp.resolve("data");
         Path index = tmp.resolve("index");

@@ -46,7 +46,7 @@ public final class VectorFiles {
             if (name.endsWith(".ivecs")) {
                 return IVECS;
             }
-            throw new MalformedVectorFileException(file, "unknown extension (expected .fvecs, .bvecs or .ivecs)");
+            throw new MalformedVectorFileException(file, "unknown extension (expected .fvecs, .bvecs, .ivecs, .npy, .csv or .tsv; the CLI also reads .hdf5)");
         }
     }
 
@@ -55,7 +55,7 @@ public final class VectorFiles {
      * and count are known on open from the first record and the file size; a file whose size is not a whole number
      * of records, or whose records disagree on dimension, is refused.
      */
-    public static final class Reader implements AutoCloseable {
+    public static final class Reader implements VectorSource {
         private final Path file;
         private final Kind kind;
         private final DataInputStream in;
@@ -103,26 +103,23 @@ public final class VectorFiles {
             }
         }
 
+        @Override
         public int dimension() {
             return dimension;
         }
 
+        @Override
         public long count() {
             return count;
         }
 
+        @Override
         public boolean hasNext() {
             return read < count;
         }
 
-        /** The next vector, into a fresh array. */
-        public float[] next() throws IOException {
-            float[] v = new float[dimension];
-            next(v);
-            return v;
-        }
-
         /** Reads the next vector into {@code into}. */
+        @Override
         public void next(float[] into) throws IOException {
             try {
                 in.readFully(record);
@@ -149,6 +146,25 @@ public final class VectorFiles {
         public void close() throws IOException {
             in.close();
         }
+    }
+
+    /**
+     * Opens a file of vectors by its extension: {@code .fvecs} and {@code .bvecs} (the TEXMEX format), {@code .npy}
+     * (a two-dimensional NumPy array of float32, float64 or uint8), {@code .csv} or {@code .tsv} (one vector per
+     * line). HDF5 files are read by the CLI, which has a library for them.
+     */
+    public static VectorSource open(Path file) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".npy")) {
+            return new NpyReader(file);
+        }
+        if (name.endsWith(".csv")) {
+            return new CsvVectorReader(file, ',');
+        }
+        if (name.endsWith(".tsv")) {
+            return new CsvVectorReader(file, '\t');
+        }
+        return new Reader(file);
     }
 
     /** Reads a whole .fvecs/.bvecs file into memory. */
