@@ -35,7 +35,12 @@ final class Hdf5VectorSource implements VectorSource {
             throw new MalformedVectorFileException(file, "not a readable HDF5 file: " + e.getMessage());
         }
         try {
-            Node node = hdf.getChildren().get(name);
+            Node node;
+            try {
+                node = hdf.getByPath(name); // a top-level name, or a path into groups
+            } catch (RuntimeException e) {
+                node = null;
+            }
             if (!(node instanceof Dataset d)) {
                 throw new MalformedVectorFileException(file, "no dataset '" + name + "' (ann-benchmarks keeps the base "
                         + "vectors in 'train'; choose another with --dataset)");

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 
 /**
  * Streams vectors from a text file of one vector per line, components separated by commas (or, in a {@code .tsv}
- * file, tabs); blank lines are skipped, and a first line that is not all numbers is taken for a header and skipped.
+ * file, tabs); blank lines and a leading byte-order mark are skipped. The first line is taken for a header and skipped
+ * when a field of it is not a number, or when it is exactly {@code 0,1,…,d-1} (the column names pandas writes with
+ * {@code to_csv(index=False)}). Write without an index column: it would be read as a component.
  * The count is found by a first pass over the file (sequential, cheap next to the import it precedes). A line with a
  * different number of components, or one that is not a number, is a {@link MalformedVectorFileException} naming
  * the line.
@@ -34,9 +36,9 @@ final class CsvVectorReader implements VectorSource {
                     continue;
                 }
                 if (lines == 0 && d == 0) {
-                    String[] fields = line.split(this.separator, -1);
+                    String[] fields = stripBom(line).split(this.separator, -1);
                     d = fields.length;
-                    header = !numeric(fields[0]);
+                    header = isHeader(fields);
                     if (header) {
                         continue;
                     }
@@ -53,19 +55,31 @@ final class CsvVectorReader implements VectorSource {
         advance();
     }
 
-    private static boolean numeric(String s) {
-        try {
-            Float.parseFloat(s.strip());
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
+    private static boolean isHeader(String[] fields) {
+        boolean columnNumbers = true;
+        for (int j = 0; j < fields.length; j++) {
+            String f = fields[j].strip();
+            try {
+                Float.parseFloat(f);
+            } catch (NumberFormatException e) {
+                return true;
+            }
+            columnNumbers &= f.equals(Integer.toString(j));
         }
+        return columnNumbers && fields.length > 1;
+    }
+
+    private static String stripBom(String line) {
+        return line.startsWith("\uFEFF") ? line.substring(1) : line;
     }
 
     private void advance() throws IOException {
         do {
             nextLine = in.readLine();
             lineNumber++;
+            if (lineNumber == 1 && nextLine != null) {
+                nextLine = stripBom(nextLine);
+            }
         } while (nextLine != null && nextLine.isBlank());
     }
 

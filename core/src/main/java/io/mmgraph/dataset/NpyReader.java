@@ -45,15 +45,20 @@ final class NpyReader implements VectorSource {
             if (!java.util.Arrays.equals(magic, MAGIC)) {
                 throw new MalformedVectorFileException(file, "not a NumPy .npy file (no \\x93NUMPY magic)");
             }
-            int major = in.readUnsignedByte();
-            in.readUnsignedByte();
+            byte[] version = new byte[2];
+            readHeaderBytes(version);
+            int major = version[0] & 0xFF;
             long headerLength;
             int prefix;
             if (major == 1) {
-                headerLength = Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
+                byte[] length = new byte[2];
+                readHeaderBytes(length);
+                headerLength = (length[0] & 0xFF) | (length[1] & 0xFF) << 8;
                 prefix = 10;
             } else if (major == 2 || major == 3) {
-                headerLength = Integer.toUnsignedLong(Integer.reverseBytes(in.readInt()));
+                byte[] length = new byte[4];
+                readHeaderBytes(length);
+                headerLength = ByteBuffer.wrap(length).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFF_FFFFL;
                 prefix = 12;
             } else {
                 throw new MalformedVectorFileException(file, ".npy format version " + major + " is not supported");
@@ -95,7 +100,14 @@ final class NpyReader implements VectorSource {
                 throw new MalformedVectorFileException(file, ".npy array has shape (" + shape.group(1) + ")");
             }
             dimension = (int) d;
-            long need = prefix + headerLength + count * dimension * componentBytes;
+            long dataBytes;
+            try {
+                dataBytes = Math.multiplyExact(count, (long) dimension * componentBytes);
+            } catch (ArithmeticException e) {
+                dataBytes = Long.MAX_VALUE; // an absurd shape: reported as longer than the file
+            }
+            long need = dataBytes > Long.MAX_VALUE - prefix - headerLength ? Long.MAX_VALUE
+                    : prefix + headerLength + dataBytes;
             if (size < need) {
                 throw new MalformedVectorFileException(file, "size " + size + " is shorter than the " + need
                         + " bytes its header announces (truncated?)");

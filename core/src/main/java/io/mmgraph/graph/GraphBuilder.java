@@ -172,6 +172,9 @@ public final class GraphBuilder {
                     }
                 }
             }
+            if (count == 0) {
+                return false; // every path out leads through deleted nodes only: keep them rather than none
+            }
             float[] d = w.consolidationDistances;
             NodeScorer from = scorer.from(node);
             for (int i = 0; i < count; i++) {

@@ -22,12 +22,19 @@ final class FilterPlan {
 
     private FilterPlan() {}
 
-    /** The fraction of {@code [0, n)} that {@code filter} accepts, on {@link #SAMPLE} evenly spaced ordinals. */
+    /**
+     * The fraction of {@code [0, n)} that {@code filter} accepts, on {@link #SAMPLE} ordinals, one drawn from each of
+     * as many equal strata (at a hashed offset: a filter that repeats with the ordinal, such as every other one, is
+     * not met in step).
+     */
     static double acceptedFraction(NodeFilter filter, int n) {
         int samples = Math.min(SAMPLE, n);
         int accepted = 0;
         for (int i = 0; i < samples; i++) {
-            if (filter.accepts((int) ((long) i * n / samples))) {
+            long from = (long) i * n / samples;
+            long width = (long) (i + 1) * n / samples - from;
+            long jitter = ((i + 1) * 0x9E3779B97F4A7C15L >>> 33) % width;
+            if (filter.accepts((int) (from + jitter))) {
                 accepted++;
             }
         }

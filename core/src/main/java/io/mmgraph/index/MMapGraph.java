@@ -781,7 +781,8 @@ public final class MMapGraph implements AutoCloseable {
      * their place, their live neighbours, robust-pruned with its own back to at most R; a deleted entry point is
      * replaced by a live node. Searches then no longer pass through deleted nodes, which keep their records (and
      * their lists, for searches that still enter by them) until compaction reclaims them. Inserts and deletions wait
-     * while it runs; searches do not. The rewritten lists are durable at the next commit, like an insert's.
+     * while it runs; searches do not. It commits first (a crash must not leave lists that shun vectors whose deletion
+     * was then lost) and makes the rewritten lists durable before it returns.
      *
      * @return how many lists were rewritten
      */
@@ -791,6 +792,9 @@ public final class MMapGraph implements AutoCloseable {
         insertGate.writeLock().lock();
         try {
             ensureOpen();
+            synchronized (writeLock) {
+                commit(Manifest.State.OPEN);
+            }
             NodeFilter live = liveFilter();
             int n = published;
             if (live == null || n == 0) {
@@ -817,6 +821,10 @@ public final class MMapGraph implements AutoCloseable {
                 if (next >= 0) {
                     entryPoint = next;
                 }
+            }
+            synchronized (writeLock) {
+                files.lists().file().forceAll(); // a commit that changes no count would skip them
+                commit(Manifest.State.OPEN);
             }
             return changed;
         } catch (InternalError e) {

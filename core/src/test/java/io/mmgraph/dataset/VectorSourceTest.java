@@ -143,6 +143,19 @@ class VectorSourceTest {
     }
 
     @Test
+    void aByteOrderMarkAndPandasColumnNumbersAreNotTakenForAVector() throws IOException {
+        Path bom = Files.writeString(tmp.resolve("bom.csv"), "\uFEFF1.5,2,3\r\n4,5,6\r\n");
+        float[][] back = readAll(bom);
+        assertEquals(2, back.length, "the byte-order mark hid no vector");
+        assertArrayEquals(new float[] {1.5f, 2, 3}, back[0]);
+        Path pandas = Files.writeString(tmp.resolve("pandas.csv"), "0,1,2\n7,8,9\n");
+        back = readAll(pandas);
+        assertEquals(1, back.length, "0,1,2 is pandas' header");
+        assertArrayEquals(new float[] {7, 8, 9}, back[0]);
+        assertEquals(2, readAll(Files.writeString(tmp.resolve("two.csv"), "0,2,1\n7,8,9\n")).length);
+    }
+
+    @Test
     void csvLinesThatDisagreeAreNamed() throws IOException {
         Path ragged = Files.writeString(tmp.resolve("r.csv"), "1,2,3\n4,5\n");
         assertTrue(assertThrows(MalformedVectorFileException.class, () -> readAll(ragged)).getMessage()

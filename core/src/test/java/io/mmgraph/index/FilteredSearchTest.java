@@ -146,7 +146,12 @@ class FilteredSearchTest {
         for (int i = 0; i < N; i += 2) {
             half.set(i);
         }
-        assertEquals(0.5, FilterPlan.acceptedFraction(half::get, N), 0.01);
+        assertEquals(0.5, FilterPlan.acceptedFraction(half::get, N), 0.06, "every other ordinal is not met in step");
+        BitSet tenth = new BitSet();
+        for (int i = 0; i < N; i += 10) {
+            tenth.set(i);
+        }
+        assertEquals(0.1, FilterPlan.acceptedFraction(tenth::get, N), 0.04);
     }
 
     @Test
