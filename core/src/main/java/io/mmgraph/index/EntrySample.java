@@ -14,7 +14,8 @@ import io.mmgraph.vector.VectorKernels;
 final class EntrySample {
     /** Below this many nodes the single entry point is as good and cheaper. */
     static final int MIN_NODES = 4096;
-    static final int MAX_SAMPLE = 1024;
+    /** The most nodes sampled; {@code -Dmmgraph.entrySampleMax} changes it (docs/benchmarks.md, 10M). */
+    static final int MAX_SAMPLE = Integer.getInteger("mmgraph.entrySampleMax", 1024);
     /** Entries a search starts from. */
     static final int SEEDS = 4;
 
