@@ -77,11 +77,7 @@ public final class IndexFiles implements AutoCloseable {
     public static Map<FileKind, Long> lengthsFor(Manifest m, long count, long codedCount, long deleteCount) {
         Map<FileKind, Long> lengths = new EnumMap<>(FileKind.class);
         for (FileKind kind : m.kinds()) {
-            long records = switch (kind) {
-                case CODES -> codedCount;
-                case DELETES -> deleteCount;
-                default -> count;
-            };
+            long records = kind == FileKind.CODES ? codedCount : kind == FileKind.DELETES ? deleteCount : count;
             lengths.put(kind, layout(kind, m).lengthFor(records));
         }
         return lengths;
@@ -140,9 +136,7 @@ public final class IndexFiles implements AutoCloseable {
         Map<FileKind, RecordFile> files = new EnumMap<>(FileKind.class);
         try {
             for (FileKind kind : m.kinds()) {
-                // Per-ordinal files (codes too, whatever the coded count) for every committed vector; deletions by theirs.
-                long records = kind == FileKind.DELETES ? m.deleteCount() : m.committedCount();
-                files.put(kind, RecordFile.open(dir, kind, layout(kind, m), m.indexId(), mode, records));
+                files.put(kind, RecordFile.open(dir, kind, layout(kind, m), m.indexId(), mode, m.mappedRecords(kind)));
             }
         } catch (IOException | RuntimeException e) {
             closeAll(files, e);

@@ -134,6 +134,15 @@ public record Manifest(
         };
     }
 
+    /**
+     * Records of {@code kind} that opening checks and maps the file for: a writer reserves codes for every vector it
+     * stores, trained or not, so every per-ordinal file covers {@link #committedCount()}; the deletes log covers its
+     * deletions.
+     */
+    public long mappedRecords(FileKind kind) {
+        return kind == FileKind.DELETES ? deleteCount : committedCount;
+    }
+
     /** The format version this manifest is written as: 3 where it names a deletes file, else 2. */
     public int writtenVersion() {
         return hasDeletes() ? FormatConstants.FORMAT_VERSION : 2;

@@ -55,6 +55,8 @@ public final class GraphBuilder {
         /** The new node's chosen out-edges; back-edge pruning must not overwrite them while they are walked. */
         final int[] selected = new int[maxDegree];
         final int[] repruned = new int[maxDegree];
+        /** A deleted neighbour's list, during a consolidation. */
+        final int[] around = new int[maxDegree];
         final int[] list = new int[maxDegree + 1];
         final float[] listDistances = new float[maxDegree + 1];
         /** Candidates of a consolidation: up to R live neighbours and R of each of R deleted ones (made on first use). */
@@ -157,7 +159,7 @@ public final class GraphBuilder {
                 return false;
             }
             int[] ids = w.consolidation(maxDegree * (maxDegree + 1));
-            int[] around = new int[maxDegree];
+            int[] around = w.around;
             int count = 0;
             for (int i = 0; i < m; i++) {
                 int v = list[i];

@@ -79,9 +79,7 @@ public final class IndexBackup {
         Manifest m = ManifestFile.read(FormatConstants.manifestPath(dir)).newest();
         long bytes = 0;
         for (FileKind kind : m.kinds()) {
-            // Reserve what opening checks: every per-ordinal file (codes too, before training) for every committed
-            // vector; the deletes log for its deletions.
-            long records = kind == FileKind.DELETES ? m.deleteCount() : m.committedCount();
+            long records = m.mappedRecords(kind); // reserved as opening checks: codes too, before training
             bytes += copyCommitted(dir.resolve(kind.fileName()), out.resolve(kind.fileName()),
                     m.committedLength(kind), IndexFiles.layout(kind, m), records);
         }

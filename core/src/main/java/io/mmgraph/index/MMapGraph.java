@@ -764,15 +764,8 @@ public final class MMapGraph implements AutoCloseable {
         } finally {
             insertGate.readLock().unlock();
         }
-        AutoCommit a = autoCommit;
-        if (a != null) {
-            try {
-                a.afterInsert();
-            } catch (IOException e) {
-                throw new IOException("vector " + ordinal + " was deleted, but the commit it triggered failed (searches"
-                        + " skip it; the deletion is not durable): " + e.getMessage(), e);
-            }
-        }
+        afterChange("vector " + ordinal + " was deleted, but the commit it triggered failed (searches skip it; the "
+                + "deletion is not durable): ");
         return true;
     }
 
@@ -941,13 +934,20 @@ public final class MMapGraph implements AutoCloseable {
 
     /** After inserting {@code ord}: a count-triggered commit; its failure says the insert itself was made. */
     private void afterInsert(int ord) throws IOException {
+        if (autoCommit != null) {
+            afterChange("vector " + ord + " was inserted, but the commit it triggered failed (it is searchable, not "
+                    + "durable): ");
+        }
+    }
+
+    /** After an insert or a deletion: a count-triggered commit, whose failure is reported as {@code made} says. */
+    private void afterChange(String made) throws IOException {
         AutoCommit a = autoCommit;
         if (a != null) {
             try {
                 a.afterInsert();
             } catch (IOException e) {
-                throw new IOException("vector " + ord + " was inserted, but the commit it triggered failed (it is "
-                        + "searchable, not durable): " + e.getMessage(), e);
+                throw new IOException(made + e.getMessage(), e);
             }
         }
     }

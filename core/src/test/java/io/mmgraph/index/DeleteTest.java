@@ -153,6 +153,8 @@ class DeleteTest {
                 }
             }
             assertTrue(rewritten > n / 2, "most live lists named a deleted node: " + rewritten);
+            assertEquals(deleted.cardinality(), ManifestFile.read(FormatConstants.manifestPath(dir)).newest()
+                    .deleteCount(), "consolidation committed the deletions it acted on (a crash must not undo them)");
             assertFalse(deleted.get(g.graphStats().entryPoint()), "the entry point moved to a live node");
             assertEquals(0, g.consolidate(), "nothing left to consolidate");
         }
