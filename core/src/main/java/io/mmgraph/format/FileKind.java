@@ -21,7 +21,20 @@ public enum FileKind {
      * Append-only log of deletions (format 3 on): one 8-byte record per deleted ordinal, in the order of deletion.
      * Searches skip deleted ordinals; their vectors and lists stay, to be reclaimed by compaction.
      */
-    DELETES(5, "deletes.mmg");
+    DELETES(5, "deletes.mmg"),
+    /**
+     * Per-ordinal key records (format 4 on): where the ordinal's external id and payload lie in {@link #DOCS}, their
+     * lengths and checksum, and the id's 64-bit hash. A record of zeros: the ordinal has neither (it was added
+     * without an id, or before the index had ids).
+     */
+    KEYS(6, "keys.mmg"),
+    /** Append-only bytes (format 4 on): each keyed ordinal's id then its payload, in ordinal order. */
+    DOCS(7, "docs.mmg"),
+    /**
+     * The id table: an open-addressing hash table from id hash to ordinal. Derived from {@link #KEYS} (a writer
+     * rebuilds it when it is missing), replaced whole by rename when it grows, and so never named in the manifest.
+     */
+    IDS(8, "ids.mmg");
 
     private final int code;
     private final String fileName;
@@ -40,11 +53,17 @@ public enum FileKind {
     }
 
     /**
-     * Whether every index has this file: {@link #CODES} exists only where the index was created with codes, and
-     * {@link #DELETES} only from format 3 on (a writer adds it to an older index when it opens it).
+     * Whether every index has this file: {@link #CODES} exists only where the index was created with codes,
+     * {@link #DELETES} only from format 3 on, {@link #KEYS} and {@link #DOCS} from format 4 on (a writer adds them to
+     * an older index when it opens it), and {@link #IDS} is derived data outside the manifest.
      */
     public boolean required() {
-        return this != CODES && this != DELETES;
+        return this == VECTORS || this == VECTOR_CHECKSUMS || this == NEIGHBOR_LISTS;
+    }
+
+    /** Whether the manifest's file table can name this file (all but the derived {@link #IDS} table). */
+    public boolean committed() {
+        return this != IDS;
     }
 
     public static FileKind fromCode(int code) {

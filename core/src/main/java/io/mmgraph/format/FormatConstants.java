@@ -16,6 +16,9 @@ import java.nio.file.Path;
  *   <li>3 — deletes: the manifest records how many deletions are committed; a {@code deletes.mmg} record file logs
  *       the deleted ordinals. A writer that opens a version 1 or 2 index adds the (empty) file and writes version 3;
  *       readers read the older versions as they are, with nothing deleted.</li>
+ *   <li>4 — ids and payloads: the manifest records the committed bytes of {@code docs.mmg}; {@code keys.mmg} holds a
+ *       32-byte key record per ordinal; {@code ids.mmg}, outside the manifest, maps id hashes to ordinals. A writer
+ *       that opens an older index adds the files (every existing ordinal without an id) and writes version 4.</li>
  * </ul>
  */
 public final class FormatConstants {
@@ -37,7 +40,7 @@ public final class FormatConstants {
     public static final int PROLOGUE_BYTES = MAP_ALIGNMENT;
 
     /** The format this code writes. */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
     /** The oldest format this code reads. */
     public static final int MIN_FORMAT_VERSION = 1;
 
@@ -58,6 +61,19 @@ public final class FormatConstants {
     public static final int CHECKSUM_BYTES = Integer.BYTES;
     /** Bytes per record of the deletes file: the deleted ordinal, then the CRC32C of those four bytes. */
     public static final int DELETE_RECORD_BYTES = 2 * Integer.BYTES;
+
+    /** Bytes per record of the keys file (see {@link KeyRecords}). */
+    public static final int KEY_RECORD_BYTES = 32;
+    /** Bytes per growth extent of the docs file, whose records are single bytes. */
+    public static final int DOC_EXTENT_BYTES = 16 << 20;
+    /** Longest id, in UTF-8 bytes. */
+    public static final int MAX_KEY_BYTES = 1024;
+    /** Longest payload, in UTF-8 bytes. */
+    public static final int MAX_PAYLOAD_BYTES = 1 << 20;
+    /** Bytes per slot of the id table: the id hash's high 32 bits, then the ordinal plus one (0: an empty slot). */
+    public static final int ID_SLOT_BYTES = Long.BYTES;
+    /** Fewest slots an id table has; always a power of two, at most half full after a commit's inserts. */
+    public static final int MIN_ID_SLOTS = 1 << 13;
 
     /** Largest supported dimension: a vector record of at most 64 KiB keeps extents and prologues simple. */
     public static final int MAX_DIMENSION = 16 * 1024;

@@ -13,27 +13,39 @@ import java.util.Map;
 
 /**
  * The data files of one index, opened together against one manifest: vectors, vector checksums, neighbour lists,
- * the deletes log (format 3 on) and, for an index created with codes, product-quantization codes, each with the
- * layout the manifest's parameters imply.
+ * the deletes log (format 3 on), key records and docs (format 4 on) and, for an index created with codes,
+ * product-quantization codes, each with the layout the manifest's parameters imply. The id table, derived data
+ * outside the manifest, is not among them ({@link IdTable}).
  */
 public final class IndexFiles implements AutoCloseable {
-    /** Replaced whole, never changed, when {@link #attachDeletes} adds a file: readers iterate it without locks. */
+    /** Replaced whole, never changed, when {@link #attach} adds files: readers iterate it without locks. */
     private volatile Map<FileKind, RecordFile> files;
     private volatile List<FileKind> kinds;
     private final VectorRecords vectors;
     private final NeighborLists lists;
     private final CodeRecords codes;
     private volatile DeleteRecords deletes;
+    private volatile KeyRecords keys;
+    private volatile DocRecords docs;
 
     private IndexFiles(Map<FileKind, RecordFile> files, int dimension, int maxDegree) {
-        this.files = files;
-        this.kinds = List.copyOf(files.keySet());
         this.vectors = new VectorRecords(files.get(FileKind.VECTORS), files.get(FileKind.VECTOR_CHECKSUMS), dimension);
         this.lists = new NeighborLists(files.get(FileKind.NEIGHBOR_LISTS), maxDegree);
         RecordFile codeFile = files.get(FileKind.CODES);
         this.codes = codeFile == null ? null : new CodeRecords(codeFile);
-        RecordFile deleteFile = files.get(FileKind.DELETES);
+        install(files);
+    }
+
+    /** Publishes {@code all} and the views of its optional files (the set only grows: an upgrade adds files). */
+    private void install(Map<FileKind, RecordFile> all) {
+        RecordFile deleteFile = all.get(FileKind.DELETES);
         this.deletes = deleteFile == null ? null : new DeleteRecords(deleteFile);
+        RecordFile keyFile = all.get(FileKind.KEYS);
+        this.keys = keyFile == null ? null : new KeyRecords(keyFile);
+        RecordFile docFile = all.get(FileKind.DOCS);
+        this.docs = docFile == null ? null : new DocRecords(docFile);
+        this.files = all;
+        this.kinds = List.copyOf(all.keySet());
     }
 
     /**
@@ -43,7 +55,7 @@ public final class IndexFiles implements AutoCloseable {
     public static List<FileKind> kinds(int codeBytes) {
         List<FileKind> out = new ArrayList<>();
         for (FileKind kind : FileKind.values()) {
-            if (kind != FileKind.CODES || codeBytes > 0) {
+            if (kind.committed() && (kind != FileKind.CODES || codeBytes > 0)) {
                 out.add(kind);
             }
         }
@@ -63,6 +75,9 @@ public final class IndexFiles implements AutoCloseable {
             case NEIGHBOR_LISTS -> new SlotLayout(NeighborLists.recordBytes(maxDegree), extentSlots);
             case CODES -> new SlotLayout(codeBytes, extentSlots);
             case DELETES -> new SlotLayout(FormatConstants.DELETE_RECORD_BYTES, extentSlots);
+            case KEYS -> new SlotLayout(FormatConstants.KEY_RECORD_BYTES, extentSlots);
+            case DOCS -> new SlotLayout(1, FormatConstants.DOC_EXTENT_BYTES);
+            case IDS -> throw new IllegalArgumentException("the id table's layout follows its capacity (IdTable)");
         };
     }
 
@@ -72,12 +87,18 @@ public final class IndexFiles implements AutoCloseable {
 
     /**
      * Committed length of every file {@code m} names for {@code count} records, of which the first
-     * {@code codedCount} have codes, and {@code deleteCount} deletions.
+     * {@code codedCount} have codes, {@code deleteCount} deletions and {@code docBytes} bytes of ids and payloads.
      */
-    public static Map<FileKind, Long> lengthsFor(Manifest m, long count, long codedCount, long deleteCount) {
+    public static Map<FileKind, Long> lengthsFor(Manifest m, long count, long codedCount, long deleteCount,
+                                                 long docBytes) {
         Map<FileKind, Long> lengths = new EnumMap<>(FileKind.class);
         for (FileKind kind : m.kinds()) {
-            long records = kind == FileKind.CODES ? codedCount : kind == FileKind.DELETES ? deleteCount : count;
+            long records = switch (kind) {
+                case CODES -> codedCount;
+                case DELETES -> deleteCount;
+                case DOCS -> docBytes;
+                default -> count;
+            };
             lengths.put(kind, layout(kind, m).lengthFor(records));
         }
         return lengths;
@@ -115,17 +136,40 @@ public final class IndexFiles implements AutoCloseable {
     }
 
     /**
-     * Gives an index of format 1 or 2 its (empty) deletes file, replacing a leftover of an upgrade that died, and
-     * returns the manifest that names it. The caller commits that manifest after syncing the directory; until then
-     * the index is unchanged for every reader.
+     * Gives an index of format 1 to 3 what format 4 adds: the (empty) deletes file where it lacks one, and the keys
+     * and docs files, replacing leftovers of an upgrade that died. The keys file is grown to hold a record per
+     * committed ordinal: fresh extents read as zeros, the record of an ordinal without an id ({@link KeyRecords}).
+     * Returns the manifest that names them, for the caller to commit after syncing the directory.
      */
-    public static Manifest addDeletesFile(Path dir, Manifest m) throws IOException {
-        createFile(dir, FileKind.DELETES, m).close();
+    public static Manifest upgrade(Path dir, Manifest m) throws IOException {
+        List<FileKind> add = new ArrayList<>();
+        if (!m.hasDeletes()) {
+            add.add(FileKind.DELETES);
+        }
+        if (!m.hasKeys()) {
+            add.add(FileKind.KEYS);
+            add.add(FileKind.DOCS);
+        }
+        return add.isEmpty() ? m : addFiles(dir, m, add);
+    }
+
+    private static Manifest addFiles(Path dir, Manifest m, List<FileKind> add) throws IOException {
         Map<FileKind, Long> lengths = new EnumMap<>(m.committedLengths());
-        lengths.put(FileKind.DELETES, layout(FileKind.DELETES, m).lengthFor(0));
-        return new Manifest(m.sequence(), m.indexId(), m.dimension(), m.metricCode(), m.maxDegree(), m.state(),
-                m.committedCount(), m.extentSlots(), m.entryPoint(), m.buildBeamWidth(), m.alpha(), lengths,
-                m.codeBytes(), m.codedCount(), m.codebookCrc(), m.codeTrainSize(), 0);
+        for (FileKind kind : add) {
+            lengths.put(kind, layout(kind, m).lengthFor(0));
+        }
+        Manifest upgraded = m.withFiles(lengths);
+        for (FileKind kind : add) {
+            try (RecordFile f = createFile(dir, kind, upgraded)) {
+                long records = upgraded.mappedRecords(kind);
+                f.mapFor(records);
+                if (records > 0) {
+                    f.forceMetadata();
+                }
+                lengths.put(kind, layout(kind, upgraded).lengthFor(records));
+            }
+        }
+        return m.withFiles(lengths);
     }
 
     /**
@@ -156,17 +200,27 @@ public final class IndexFiles implements AutoCloseable {
     }
 
     /**
-     * Opens the deletes file a writer added to this index (format 1 or 2 when this reader opened it) since, mapping
-     * {@code m}'s deletions: a reader refreshing across the upgrade goes on reading.
+     * Opens the files a writer added to this index since this reader opened it (an upgrade to a newer format),
+     * mapping what {@code m} commits: a reader refreshing across the upgrade goes on reading.
      */
-    public void attachDeletes(Path dir, Manifest m, MapMode mode) throws IOException {
-        RecordFile f = RecordFile.open(dir, FileKind.DELETES, layout(FileKind.DELETES, m), m.indexId(), mode,
-                m.deleteCount());
+    public void attach(Path dir, Manifest m, MapMode mode) throws IOException {
         Map<FileKind, RecordFile> more = new EnumMap<>(files);
-        more.put(FileKind.DELETES, f);
-        deletes = new DeleteRecords(f);
-        files = more;
-        kinds = List.copyOf(more.keySet());
+        try {
+            for (FileKind kind : m.kinds()) {
+                if (!more.containsKey(kind)) {
+                    more.put(kind, RecordFile.open(dir, kind, layout(kind, m), m.indexId(), mode,
+                            m.mappedRecords(kind)));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            for (FileKind kind : more.keySet()) {
+                if (!files.containsKey(kind)) {
+                    closeAll(Map.of(kind, more.get(kind)), e);
+                }
+            }
+            throw e;
+        }
+        install(more);
     }
 
     /** The kinds of file this index has, in {@link FileKind} order. */
@@ -187,6 +241,16 @@ public final class IndexFiles implements AutoCloseable {
         return deletes;
     }
 
+    /** The key records, or null for an index of format 1 to 3 opened by a reader. */
+    public KeyRecords keys() {
+        return keys;
+    }
+
+    /** The ids' and payloads' bytes, or null for an index of format 1 to 3 opened by a reader. */
+    public DocRecords docs() {
+        return docs;
+    }
+
     /** The codes, or null when the index was created without them. */
     public CodeRecords codes() {
         return codes;
@@ -203,11 +267,12 @@ public final class IndexFiles implements AutoCloseable {
 
     /**
      * Maps (the writer: reserves and maps) the extents of every file of per-ordinal records for {@code count}
-     * records; the deletes log grows by its own count ({@link DeleteRecords#mapFor}).
+     * records; the deletes log and the docs grow by their own counts ({@link DeleteRecords#mapFor},
+     * {@link DocRecords#mapFor}).
      */
     public void mapFor(long count) throws IOException {
         for (RecordFile f : files.values()) {
-            if (f.kind() != FileKind.DELETES) {
+            if (f.kind() != FileKind.DELETES && f.kind() != FileKind.DOCS) {
                 f.mapFor(count);
             }
         }
@@ -216,13 +281,20 @@ public final class IndexFiles implements AutoCloseable {
     /**
      * Makes durable everything a commit of {@code to} records needs, given that {@code from} were committed:
      * the appended vectors, checksums and codes ({@code codesFrom} to {@code to}: a quantizer trained since the last
-     * commit wrote codes for earlier records too), deletions {@code deletesFrom} to {@code deletesTo}, every neighbour
-     * list (lists are rewritten in place anywhere), and the files' lengths when they grew.
+     * commit wrote codes for earlier records too), deletions {@code deletesFrom} to {@code deletesTo}, key records
+     * and the docs' bytes {@code docsFrom} to {@code docsTo}, every neighbour list (lists are rewritten in place
+     * anywhere), and the files' lengths when they grew.
      */
-    public void forceForCommit(long from, long to, long codesFrom, long deletesFrom, long deletesTo, boolean grew)
-            throws IOException {
+    public void forceForCommit(long from, long to, long codesFrom, long deletesFrom, long deletesTo, long docsFrom,
+                               long docsTo, boolean grew) throws IOException {
         files.get(FileKind.VECTORS).force(from, to);
         files.get(FileKind.VECTOR_CHECKSUMS).force(from, to);
+        if (keys != null) {
+            keys.file().force(from, to);
+            if (docsFrom < docsTo) {
+                docs.file().force(docsFrom, docsTo);
+            }
+        }
         if (deletes != null && deletesFrom < deletesTo) {
             deletes.file().force(deletesFrom, deletesTo);
         }

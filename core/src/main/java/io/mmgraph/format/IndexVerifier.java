@@ -75,7 +75,9 @@ public final class IndexVerifier {
         v.checkVectors();
         v.checkLists(idLimit);
         v.checkCodes();
-        v.checkDeletes();
+        java.util.BitSet deleted = v.checkDeletes();
+        v.checkKeys();
+        v.checkIdTable(deleted);
         for (FileKind kind : files.kinds()) {
             v.checkPadding(files.file(kind), manifest.records(kind));
         }
@@ -132,11 +134,11 @@ public final class IndexVerifier {
     }
 
     /** Every committed deletion: its checksum, an ordinal below the committed count, and no ordinal deleted twice. */
-    private void checkDeletes() {
+    private java.util.BitSet checkDeletes() {
         DeleteRecords deletes = files.deletes();
         long count = manifest.deleteCount();
         if (deletes == null || count == 0) {
-            return;
+            return new java.util.BitSet();
         }
         RecordFile df = deletes.file();
         long n = manifest.committedCount();
@@ -157,6 +159,101 @@ public final class IndexVerifier {
             }
         }
         bytesChecked += count * FormatConstants.DELETE_RECORD_BYTES;
+        return seen;
+    }
+
+    /**
+     * Every committed key record: its checksum, its bytes starting where the previous ordinal's end (the docs file
+     * is written in ordinal order), those bytes against the record's CRC32C and the id's hash, and the last record
+     * ending at the committed docs length.
+     */
+    private void checkKeys() {
+        KeyRecords keys = files.keys();
+        if (keys == null) {
+            return;
+        }
+        RecordFile kf = keys.file();
+        long n = manifest.committedCount();
+        long docBytes = manifest.docBytes();
+        long end = 0;
+        for (long ord = 0; ord < n; ord++) {
+            KeyRecords.Key k = keys.read(ord);
+            long at = kf.layout().fileOffset(ord);
+            if (k == null) {
+                problem(kf.path(), "key record " + ord + " (bytes " + at + "-" + (at + FormatConstants.KEY_RECORD_BYTES - 1)
+                        + ") does not match its CRC32C or holds lengths out of range");
+                end = -1; // unknown: the next record's offset is taken as it is
+                continue;
+            }
+            if (end >= 0 && k.docOffset() != end) {
+                problem(kf.path(), "key record " + ord + " places its id and payload at byte " + k.docOffset()
+                        + " of " + files.docs().file().path().getFileName() + ", not where the previous ordinal's end ("
+                        + end + ")");
+            } else if (k.docEnd() > docBytes) {
+                problem(kf.path(), "key record " + ord + " reaches byte " + k.docEnd() + " of "
+                        + files.docs().file().path().getFileName() + ", past the " + docBytes + " committed");
+            } else if (k.keyLength() + k.payloadLength() > 0) {
+                byte[] bytes = files.docs().read(k.docOffset(), k.keyLength() + k.payloadLength());
+                if (Crc.of(bytes, 0, bytes.length) != k.dataCrc()) {
+                    problem(files.docs().file().path(), "the id and payload of ordinal " + ord + " (bytes "
+                            + k.docOffset() + "-" + (k.docEnd() - 1) + ") do not match their CRC32C");
+                } else if (k.keyHash() != (k.hasKey() ? KeyHash.of(java.util.Arrays.copyOf(bytes, k.keyLength())) : 0)) {
+                    problem(kf.path(), "key record " + ord + " holds a hash that is not its id's");
+                }
+            }
+            end = k.docEnd();
+        }
+        if (end >= 0 && end != docBytes) {
+            problem(files.docs().file().path(), "the key records end at byte " + end + ", the commit at " + docBytes);
+        }
+        bytesChecked += n * FormatConstants.KEY_RECORD_BYTES + docBytes;
+    }
+
+    /**
+     * The id table: present, not full (a probe must meet an empty slot), and finding every committed, live ordinal
+     * with an id under its hash. Stale slots (replaced, deleted or never committed ordinals) are allowed.
+     */
+    private void checkIdTable(java.util.BitSet deleted) throws IOException {
+        KeyRecords keys = files.keys();
+        if (keys == null) {
+            return;
+        }
+        Path path = dir.resolve(FileKind.IDS.fileName());
+        IdTable table;
+        try {
+            table = IdTable.open(dir, manifest.indexId(), io.mmgraph.store.MapMode.READ_ONLY);
+        } catch (CorruptIndexException e) {
+            problem(path, "id table: " + e.getMessage() + " (a writer rebuilds it)");
+            return;
+        }
+        if (table == null) {
+            problem(path, "the id table is missing (a writer rebuilds it)");
+            return;
+        }
+        try (table) {
+            long used = 0;
+            for (int i = 0; i < table.capacity(); i++) {
+                used += table.slotOrdinalPlusOne(i) != 0 ? 1 : 0;
+            }
+            if (used >= table.capacity()) {
+                problem(path, "the id table has no empty slot");
+                return;
+            }
+            long n = manifest.committedCount();
+            for (int ord = 0; ord < n; ord++) {
+                KeyRecords.Key k = keys.read(ord);
+                if (k != null && k.hasKey() && !deleted.get(ord)) {
+                    boolean found = false;
+                    for (int c : table.candidates(k.keyHash())) {
+                        found |= c == ord;
+                    }
+                    if (!found) {
+                        problem(path, "the id table does not find ordinal " + ord + " under its id's hash");
+                    }
+                }
+            }
+            bytesChecked += (long) table.capacity() * FormatConstants.ID_SLOT_BYTES;
+        }
     }
 
     /**

@@ -29,14 +29,17 @@ import java.util.Map;
  *  80  int   codebookCrc      CRC32C of the codebook file before its trailing checksum; 0 while codedCount is 0
  *  84  int   codeTrainSize    the quantizer is trained when the index first holds this many vectors (0 if no codes)
  *  88  long  deleteCount      deletions committed: records of the deletes file (version 3 on)
- *  96  file table, fileCount entries of 16 bytes: int kind, int zero, long committedLength
+ *  96  long  docBytes         bytes of the docs file committed (version 4 on)
+ * 104  file table, fileCount entries of 16 bytes: int kind, int zero, long committedLength
  *  ... zero up to byte 4092
  * 4092 int   CRC32C of bytes [0, 4092)
  * </pre>
- * A version 2 page has no deleteCount: its file table starts at byte 88, it has no deletes file and reads as
+ * A version 3 page has no docBytes: its file table starts at byte 96, it has no keys or docs file and reads as
+ * docBytes 0. A version 2 page has no deleteCount: its file table starts at byte 88, it has no deletes file and reads as
  * deleteCount 0. A version 1 page has no code fields either: its file table starts at byte 72, and it reads as
- * codeBytes 0. A manifest is written as version 3 when it names a deletes file, as version 2 otherwise (a reader's
- * backup of an older index keeps its version; a writer adds the deletes file when it opens one).
+ * codeBytes 0. A manifest is written as version 4 when it names the keys and docs files, as version 3 when it names
+ * a deletes file, as version 2 otherwise (a reader's backup of an older index keeps its version; a writer adds the
+ * newer files when it opens one).
  */
 public record Manifest(
         long sequence,
@@ -55,7 +58,8 @@ public record Manifest(
         long codedCount,
         int codebookCrc,
         int codeTrainSize,
-        long deleteCount) {
+        long deleteCount,
+        long docBytes) {
 
     /** Whether the writer that last wrote this copy closed cleanly. */
     public enum State {
@@ -88,7 +92,9 @@ public record Manifest(
     static final int OFF_CODEBOOK_CRC = 80;
     static final int OFF_CODE_TRAIN_SIZE = 84;
     static final int OFF_DELETE_COUNT = 88;
-    static final int OFF_FILE_TABLE = 96;
+    static final int OFF_DOC_BYTES = 96;
+    static final int OFF_FILE_TABLE = 104;
+    static final int OFF_FILE_TABLE_V3 = 96;
     static final int OFF_FILE_TABLE_V2 = 88;
     static final int OFF_FILE_TABLE_V1 = 72;
     static final int FILE_ENTRY_BYTES = 16;
@@ -115,6 +121,21 @@ public record Manifest(
                 buildBeamWidth, alpha, committedLengths, codeBytes, codedCount, codebookCrc, codeTrainSize, 0);
     }
 
+    /** Every field as given, and no docs: a manifest of format 3's fields. */
+    public Manifest(long sequence, long indexId, int dimension, int metricCode, int maxDegree, State state,
+                    long committedCount, int extentSlots, int entryPoint, int buildBeamWidth, float alpha,
+                    Map<FileKind, Long> committedLengths, int codeBytes, long codedCount, int codebookCrc,
+                    int codeTrainSize, long deleteCount) {
+        this(sequence, indexId, dimension, metricCode, maxDegree, state, committedCount, extentSlots, entryPoint,
+                buildBeamWidth, alpha, committedLengths, codeBytes, codedCount, codebookCrc, codeTrainSize,
+                deleteCount, 0);
+    }
+
+    /** Whether the index has ids and payloads: the keys and docs files (format 4 on). */
+    public boolean hasKeys() {
+        return committedLengths.containsKey(FileKind.KEYS);
+    }
+
     /** Whether the index has a deletes file (format 3 on; {@link #deleteCount()} is 0 without one). */
     public boolean hasDeletes() {
         return committedLengths.containsKey(FileKind.DELETES);
@@ -130,6 +151,7 @@ public record Manifest(
         return switch (kind) {
             case CODES -> codedCount;
             case DELETES -> deleteCount;
+            case DOCS -> docBytes;
             default -> committedCount;
         };
     }
@@ -140,12 +162,12 @@ public record Manifest(
      * deletions.
      */
     public long mappedRecords(FileKind kind) {
-        return kind == FileKind.DELETES ? deleteCount : committedCount;
+        return kind == FileKind.DELETES || kind == FileKind.DOCS ? records(kind) : committedCount;
     }
 
-    /** The format version this manifest is written as: 3 where it names a deletes file, else 2. */
+    /** The format version this manifest is written as: 4 where it names keys, 3 where a deletes file, else 2. */
     public int writtenVersion() {
-        return hasDeletes() ? FormatConstants.FORMAT_VERSION : 2;
+        return hasKeys() ? FormatConstants.FORMAT_VERSION : hasDeletes() ? 3 : 2;
     }
 
     /** Whether the index was created with product-quantization codes (they exist once {@link #codedCount()} > 0). */
@@ -168,14 +190,22 @@ public record Manifest(
 
     public Manifest next(State newState, long newCount, int newEntryPoint, long newCodedCount, int newCodebookCrc,
                          Map<FileKind, Long> newLengths) {
-        return next(newState, newCount, newEntryPoint, newCodedCount, newCodebookCrc, deleteCount, newLengths);
+        return next(newState, newCount, newEntryPoint, newCodedCount, newCodebookCrc, deleteCount, docBytes,
+                newLengths);
     }
 
     public Manifest next(State newState, long newCount, int newEntryPoint, long newCodedCount, int newCodebookCrc,
-                         long newDeleteCount, Map<FileKind, Long> newLengths) {
+                         long newDeleteCount, long newDocBytes, Map<FileKind, Long> newLengths) {
         return new Manifest(sequence + 1, indexId, dimension, metricCode, maxDegree, newState, newCount, extentSlots,
                 newEntryPoint, buildBeamWidth, alpha, newLengths, codeBytes, newCodedCount, newCodebookCrc,
-                codeTrainSize, newDeleteCount);
+                codeTrainSize, newDeleteCount, newDocBytes);
+    }
+
+    /** This manifest with other files and lengths (an upgrade that adds files), every other field the same. */
+    public Manifest withFiles(Map<FileKind, Long> newLengths) {
+        return new Manifest(sequence, indexId, dimension, metricCode, maxDegree, state, committedCount, extentSlots,
+                entryPoint, buildBeamWidth, alpha, newLengths, codeBytes, codedCount, codebookCrc, codeTrainSize,
+                deleteCount, docBytes);
     }
 
     /** The page this manifest is written to: sequence parity picks copy A (even) or B (odd). */
@@ -206,6 +236,9 @@ public record Manifest(
         b.putInt(OFF_CODE_TRAIN_SIZE, codeTrainSize);
         if (version >= 3) {
             b.putLong(OFF_DELETE_COUNT, deleteCount);
+        }
+        if (version >= 4) {
+            b.putLong(OFF_DOC_BYTES, docBytes);
         }
         int table = fileTableOffset(version);
         FileKind[] kinds = kinds().toArray(FileKind[]::new);
@@ -271,11 +304,15 @@ public record Manifest(
                 b.getInt(OFF_EXTENT_SLOTS), b.getInt(OFF_ENTRY_POINT), b.getInt(OFF_BUILD_BEAM_WIDTH),
                 b.getFloat(OFF_ALPHA), lengths, v1 ? 0 : b.getInt(OFF_CODE_BYTES), v1 ? 0 : b.getLong(OFF_CODED_COUNT),
                 v1 ? 0 : b.getInt(OFF_CODEBOOK_CRC), v1 ? 0 : b.getInt(OFF_CODE_TRAIN_SIZE),
-                version >= 3 ? b.getLong(OFF_DELETE_COUNT) : 0);
+                version >= 3 ? b.getLong(OFF_DELETE_COUNT) : 0, version >= 4 ? b.getLong(OFF_DOC_BYTES) : 0);
         m.validate(file);
         if (m.hasDeletes() != (version >= 3)) {
             throw new CorruptIndexException(file, "manifest of format version " + version
                     + (version >= 3 ? " lacks " : " names ") + FileKind.DELETES.fileName());
+        }
+        if (m.hasKeys() != (version >= 4)) {
+            throw new CorruptIndexException(file, "manifest of format version " + version
+                    + (version >= 4 ? " lacks " : " names ") + FileKind.KEYS.fileName());
         }
         return m;
     }
@@ -285,6 +322,7 @@ public record Manifest(
         return switch (version) {
             case 1 -> OFF_FILE_TABLE_V1;
             case 2 -> OFF_FILE_TABLE_V2;
+            case 3 -> OFF_FILE_TABLE_V3;
             default -> OFF_FILE_TABLE;
         };
     }
@@ -331,9 +369,17 @@ public record Manifest(
             throw new CorruptIndexException(file, "manifest delete count " + deleteCount + " outside [0, "
                     + committedCount + "]");
         }
+        if (docBytes < 0 || (docBytes > 0 && !hasKeys())) {
+            throw new CorruptIndexException(file, "manifest doc bytes " + docBytes + " out of range");
+        }
+        if (hasKeys() && !hasDeletes()) {
+            throw new CorruptIndexException(file, "manifest names " + FileKind.KEYS.fileName() + " but not "
+                    + FileKind.DELETES.fileName());
+        }
         for (FileKind kind : FileKind.values()) {
             boolean expected = kind.required() || (kind == FileKind.CODES && codeBytes > 0)
-                    || (kind == FileKind.DELETES && hasDeletes());
+                    || (kind == FileKind.DELETES && hasDeletes())
+                    || ((kind == FileKind.KEYS || kind == FileKind.DOCS) && hasKeys());
             if (expected != committedLengths.containsKey(kind)) {
                 throw new CorruptIndexException(file, "manifest file table " + (expected ? "lacks " : "names ")
                         + kind.fileName() + (expected ? "" : ", which an index with code bytes " + codeBytes

@@ -28,7 +28,11 @@ public final class RecordFile implements AutoCloseable {
     }
 
     public static RecordFile create(Path dir, FileHeader header, SlotLayout layout) throws IOException {
-        Path path = dir.resolve(header.kind().fileName());
+        return createAt(dir.resolve(header.kind().fileName()), header, layout);
+    }
+
+    /** Creates the file at {@code path} rather than under its kind's name (a file built aside, then renamed). */
+    public static RecordFile createAt(Path path, FileHeader header, SlotLayout layout) throws IOException {
         return new RecordFile(header.kind(), layout, ExtentFile.create(path, header.encodePrologue(),
                 layout.extentBytes()));
     }

@@ -93,7 +93,7 @@ public final class IndexBackup {
         Manifest copy = new Manifest(0, m.indexId(), m.dimension(), m.metricCode(), m.maxDegree(),
                 Manifest.State.OPEN, m.committedCount(), m.extentSlots(), m.entryPoint(), m.buildBeamWidth(),
                 m.alpha(), m.committedLengths(), m.codeBytes(), m.codedCount(), m.codebookCrc(), m.codeTrainSize(),
-                m.deleteCount());
+                m.deleteCount(), m.docBytes());
         io.mmgraph.store.Directories.force(out); // the data files' entries, before a manifest names them
         ManifestFile.create(FormatConstants.manifestPath(out), copy);
         try (MMapGraph writer = MMapGraph.open(out)) {

@@ -64,6 +64,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class MMapGraph implements AutoCloseable {
     private static final int[] NO_NEIGHBORS = new int[0];
+    private static final byte[] NO_BYTES = new byte[0];
     /** The entry point is re-chosen when the index reaches 256, 512, 1024, … vectors. */
     private static final int RECENTRE_FIRST = 256;
     /** Vectors averaged to estimate the data's centre. */
@@ -139,6 +140,16 @@ public final class MMapGraph implements AutoCloseable {
     private volatile long deletesApplied;
     /** Records of the deletes log this handle knows: the writer's written ones; a reader's commit's. */
     private volatile long deletesKnown;
+    /** Ids and payloads; null for a reader of an index of format 1 to 3 (until a writer upgrades it). */
+    private volatile IdStore ids;
+    /** Serializes the writer's id look-ups and id-table inserts (taken before {@link #allocationLock}). */
+    private final Object idLock = new Object();
+    /**
+     * Upserts whose new vector is not yet committed: new ordinal to the ordinal it replaces (guarded by
+     * {@link #deleteLock}). The old one's deletion is written when the new one is published, and at the latest by the
+     * commit that first covers it, so that no commit holds both or neither.
+     */
+    private final java.util.TreeMap<Integer, Integer> supersedes = new java.util.TreeMap<>();
 
     private MMapGraph(Path dir, MapMode mode, WriterLock lock, FileChannel manifestChannel, IndexFiles files,
                       Manifest manifest, boolean recovered) {
@@ -160,6 +171,7 @@ public final class MMapGraph implements AutoCloseable {
         this.codedUpTo = manifest.codedCount();
         this.codebookCrc = manifest.codebookCrc();
         this.deletesKnown = manifest.deleteCount();
+        this.ids = files.keys() == null ? null : new IdStore(dir, manifest.indexId(), files, mode);
         this.graph = new StoredGraph(files.lists(), files.vectors(), kernels, metric);
         this.searchers = ThreadLocal.withInitial(() -> new QueryContext(graph, dimension));
         if (lock != null) {
@@ -293,9 +305,10 @@ public final class MMapGraph implements AutoCloseable {
     private static MMapGraph openWriter(Path dir, WriterLock lock) throws IOException {
         Path manifestPath = FormatConstants.manifestPath(dir);
         Manifest m = ManifestFile.read(manifestPath).newest();
-        if (!m.hasDeletes()) {
-            // Format 1 or 2: add the (empty) deletes log; the open commit below names it and writes format 3.
-            m = IndexFiles.addDeletesFile(dir, m);
+        if (!m.hasKeys()) {
+            // Format 1 to 3: add the deletes log where missing and the (empty) keys and docs; the open commit below
+            // names them and writes format 4.
+            m = IndexFiles.upgrade(dir, m);
             io.mmgraph.store.Directories.force(dir);
         }
         IndexFiles files = IndexFiles.open(dir, m, MapMode.READ_WRITE);
@@ -309,6 +322,7 @@ public final class MMapGraph implements AutoCloseable {
             ManifestFile.commit(manifestPath, channel, opened);
             MMapGraph g = new MMapGraph(dir, MapMode.READ_WRITE, lock, channel, files, opened, recovered);
             try {
+                g.ids.openForWriting(m.docBytes(), (int) m.committedCount(), g::liveOrdinals);
                 g.relink(sparse);
             } catch (IOException | RuntimeException e) {
                 g.close();
@@ -420,6 +434,48 @@ public final class MMapGraph implements AutoCloseable {
         for (int i = 0; i < stored.length; i++) {
             stored[i] = prepare(vectors.get(i), "addAll[" + i + "]");
         }
+        return insertAll(stored, null, null, threads);
+    }
+
+    /**
+     * Inserts or replaces vectors by id: vector {@code i} is stored with id {@code ids.get(i)} and payload
+     * {@code payloads.get(i)} (JSON text by convention, stored as given; null or a null list: none). Where an id
+     * names a vector already, the new vector replaces it: the old one is deleted in the commit that first holds the
+     * new one, so no commit (and no reader) ever sees both or neither. An id repeated in the list: the last wins.
+     * Returns the first new ordinal; the vectors get consecutive ordinals in list order, linked on {@code threads}
+     * threads. Everything is validated before anything is stored.
+     *
+     * @throws IllegalArgumentException if an id is null, empty or longer than 1,024 UTF-8 bytes, a payload longer
+     *                                  than 1 MiB, or the lists' sizes differ
+     */
+    public int upsertAll(List<String> ids, List<float[]> vectors, List<String> payloads, int threads)
+            throws IOException {
+        ensureWritable();
+        if (ids.size() != vectors.size() || (payloads != null && payloads.size() != vectors.size())) {
+            throw new IllegalArgumentException("ids, vectors and payloads differ in size: " + ids.size() + ", "
+                    + vectors.size() + ", " + (payloads == null ? "none" : payloads.size()));
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        float[][] stored = new float[vectors.size()][];
+        byte[][] idBytes = new byte[stored.length][];
+        byte[][] payloadBytes = new byte[stored.length][];
+        for (int i = 0; i < stored.length; i++) {
+            stored[i] = prepare(vectors.get(i), "upsert[" + i + "]");
+            idBytes[i] = IdStore.idBytes(ids.get(i));
+            payloadBytes[i] = IdStore.payloadBytes(payloads == null ? null : payloads.get(i));
+        }
+        return insertAll(stored, idBytes, payloadBytes, threads);
+    }
+
+    /** {@link #upsertAll} of one vector: stores it under {@code id}, replacing the vector the id named. */
+    public int upsert(String id, float[] vector, String payload) throws IOException {
+        return upsertAll(java.util.Collections.singletonList(id), java.util.Collections.singletonList(vector),
+                java.util.Collections.singletonList(payload), 1);
+    }
+
+    private int insertAll(float[][] stored, byte[][] idBytes, byte[][] payloads, int threads) throws IOException {
         if (stored.length == 0) {
             return size();
         }
@@ -427,7 +483,14 @@ public final class MMapGraph implements AutoCloseable {
         insertGate.readLock().lock();
         try {
             ensureOpen();
-            int first = allocate(stored);
+            int first;
+            if (idBytes == null) {
+                first = allocate(stored);
+            } else {
+                synchronized (idLock) {
+                    first = allocate(stored, idBytes, payloads);
+                }
+            }
             int end = first + stored.length;
             AtomicInteger cursor = new AtomicInteger(first);
             // A commit that fails must not stop the linking: nodes allocated but never linked would hold back every
@@ -449,6 +512,11 @@ public final class MMapGraph implements AutoCloseable {
                 }
             };
             runOn(Math.min(threads, stored.length), work);
+            if (idBytes != null) {
+                synchronized (deleteLock) {
+                    settleSupersedes(published); // searches skip the replaced vectors from now on
+                }
+            }
             if (commitFailure.get() != null) {
                 throw commitFailure.get();
             }
@@ -516,6 +584,16 @@ public final class MMapGraph implements AutoCloseable {
      * Growth happens first, so a full disk allocates nothing.
      */
     private int allocate(float[][] stored) throws IOException {
+        return allocate(stored, null, null);
+    }
+
+    /**
+     * As {@link #allocate(float[][])}, giving vector {@code i} the id {@code idBytes[i]} and payload
+     * {@code payloads[i]} (both arrays null: no ids or payloads). The caller holds {@link #idLock} when there are ids:
+     * each id is looked up among the ordinals before its own (those of this batch included), and the one it names is
+     * superseded (deleted once the new vector is published).
+     */
+    private int allocate(float[][] stored, byte[][] idBytes, byte[][] payloads) throws IOException {
         synchronized (allocationLock) {
             int first = allocated;
             if ((long) first + stored.length > MAX_VECTORS) {
@@ -523,15 +601,40 @@ public final class MMapGraph implements AutoCloseable {
             }
             try {
                 files.mapFor((long) first + stored.length);
+                java.util.function.IntPredicate live = idBytes == null ? null : liveOrdinals();
                 for (int i = 0; i < stored.length; i++) {
-                    files.vectors().write(first + i, stored[i]);
-                    files.lists().write(first + i, NO_NEIGHBORS, 0);
+                    int ord = first + i;
+                    files.vectors().write(ord, stored[i]);
+                    files.lists().write(ord, NO_NEIGHBORS, 0);
+                    if (idBytes == null) {
+                        ids.append(ord, null, NO_BYTES);
+                        continue;
+                    }
+                    byte[] id = idBytes[i];
+                    int old = id == null ? -1 : ids.find(id, ord, live);
+                    long hash = ids.append(ord, id, payloads[i]);
+                    if (id != null) {
+                        ids.index(hash, ord, ord, live);
+                    }
+                    if (old >= 0) {
+                        synchronized (deleteLock) {
+                            supersedes.put(ord, old);
+                        }
+                    }
                 }
                 if (codeBytes > 0) {
                     encode(first, stored);
                 }
-            } catch (InternalError e) {
-                throw fault(e);
+            } catch (IOException | RuntimeException | InternalError e) {
+                // The ordinals are handed out again: forget what this batch said of them.
+                ids.rollback(first);
+                synchronized (deleteLock) {
+                    supersedes.tailMap(first).clear();
+                }
+                if (e instanceof InternalError ie) {
+                    throw fault(ie);
+                }
+                throw e;
             }
             if (first == 0) {
                 entryPoint = 0; // the first node is the entry until the graph is big enough to pick a central one
@@ -746,16 +849,9 @@ public final class MMapGraph implements AutoCloseable {
             }
             synchronized (deleteLock) {
                 applyDeletes();
-                if (tombstones.isDeleted(ordinal)) {
+                if (!logDeletion(ordinal)) {
                     return false;
                 }
-                long record = deletesKnown;
-                io.mmgraph.format.DeleteRecords log = files.deletes();
-                log.mapFor(record + 1);
-                log.write(record, ordinal);
-                tombstones.mark(ordinal);
-                deletesApplied = record + 1;
-                deletesKnown = record + 1;
             }
         } catch (InternalError e) {
             throw fault(e);
@@ -767,6 +863,121 @@ public final class MMapGraph implements AutoCloseable {
         afterChange("vector " + ordinal + " was deleted, but the commit it triggered failed (searches skip it; the "
                 + "deletion is not durable): ");
         return true;
+    }
+
+    /**
+     * Appends {@code ordinal}'s deletion to the log and marks it, unless it is deleted already (then false). Holds
+     * {@link #deleteLock}, with the log applied.
+     */
+    private boolean logDeletion(int ordinal) throws IOException {
+        if (tombstones.isDeleted(ordinal)) {
+            return false;
+        }
+        long record = deletesKnown;
+        io.mmgraph.format.DeleteRecords log = files.deletes();
+        log.mapFor(record + 1);
+        log.write(record, ordinal);
+        tombstones.mark(ordinal);
+        deletesApplied = record + 1;
+        deletesKnown = record + 1;
+        return true;
+    }
+
+    /**
+     * Deletes the vectors that upserts published below {@code n} replace (holds {@link #deleteLock}): an upsert's
+     * own thread calls it once its vector is published, a commit for the count it covers.
+     */
+    private void settleSupersedes(int n) throws IOException {
+        if (supersedes.isEmpty() || supersedes.firstKey() >= n) {
+            return;
+        }
+        applyDeletes();
+        var due = supersedes.headMap(n);
+        for (int old : due.values()) {
+            logDeletion(old);
+        }
+        due.clear();
+    }
+
+    /** The ordinals not deleted, as this handle knows them (the deletes log applied first). */
+    private java.util.function.IntPredicate liveOrdinals() throws IOException {
+        liveFilter();
+        return ord -> !tombstones.isDeleted(ord);
+    }
+
+    /**
+     * Deletes the vector {@code id} names, as {@link #delete(int)}; false when it names none (or it is deleted).
+     */
+    public boolean delete(String id) throws IOException {
+        ensureWritable();
+        byte[] key = IdStore.idBytes(id);
+        int ordinal;
+        try {
+            synchronized (idLock) {
+                ensureOpen();
+                ordinal = ids.find(key, allocated, liveOrdinals());
+            }
+            while (ordinal >= published) { // stored by an upsert still linking it
+                ensureOpen();
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+        } catch (InternalError e) {
+            throw fault(e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
+        return ordinal >= 0 && delete(ordinal);
+    }
+
+    /**
+     * The vector {@code id} names, as this handle sees it (a reader: as of its last refresh), or empty when none
+     * does: an id never stored, deleted, or on an index without ids.
+     */
+    public java.util.Optional<Document> get(String id) throws IOException {
+        ensureOpen();
+        byte[] key = IdStore.idBytes(id);
+        IdStore store = ids;
+        if (store == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            int ordinal = store.find(key, published, liveOrdinals());
+            return ordinal < 0 ? java.util.Optional.empty()
+                    : java.util.Optional.of(new Document(id, ordinal, store.payload(ordinal)));
+        } catch (InternalError e) {
+            throw fault(e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
+    }
+
+    /** The id stored with vector {@code ordinal}, or null when it has none. */
+    public String id(int ordinal) throws IOException {
+        return keyField(ordinal, false);
+    }
+
+    /** The payload stored with vector {@code ordinal}, or null when it has none. */
+    public String payload(int ordinal) throws IOException {
+        return keyField(ordinal, true);
+    }
+
+    private String keyField(int ordinal, boolean payload) throws IOException {
+        ensureOpen();
+        int n = published;
+        if (ordinal < 0 || ordinal >= n) {
+            throw new IndexOutOfBoundsException("ordinal " + ordinal + " outside [0, " + n + ")");
+        }
+        IdStore store = ids;
+        if (store == null) {
+            return null;
+        }
+        try {
+            return payload ? store.payload(ordinal) : store.id(ordinal);
+        } catch (InternalError e) {
+            throw fault(e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
     }
 
     /**
@@ -972,10 +1183,16 @@ public final class MMapGraph implements AutoCloseable {
 
     private void commit(Manifest.State state) throws IOException {
         Manifest current = manifest;
-        // Deletions before the count: each names an ordinal published before it was written, so every deletion this
-        // commit covers names a vector it covers too.
-        long deletes = deletesKnown;
-        int n = published;
+        long deletes;
+        int n;
+        synchronized (deleteLock) {
+            // Under the lock no deletion is written: each one written before named an ordinal published before it,
+            // so every deletion this commit covers names a vector it covers too. The upserts it covers get their old
+            // vectors' deletions in the same commit.
+            n = published;
+            settleSupersedes(n);
+            deletes = deletesKnown;
+        }
         int entry = n == 0 ? -1 : entryPoint < n ? entryPoint : 0;
         long coded = Math.min(codedUpTo, n);
         if (n == current.committedCount() && state == current.state() && entry == current.entryPoint()
@@ -983,10 +1200,12 @@ public final class MMapGraph implements AutoCloseable {
             return;
         }
         int extents = files.mappedExtents();
+        long docBytes = ids.docBytes(n);
         files.forceForCommit(current.committedCount(), n, current.codedCount(), current.deleteCount(), deletes,
-                extents != extentsAtCommit);
-        Manifest next = current.next(state, n, entry, coded, coded > 0 ? codebookCrc : 0, deletes,
-                IndexFiles.lengthsFor(current, n, coded, deletes));
+                current.docBytes(), docBytes, extents != extentsAtCommit);
+        ids.force();
+        Manifest next = current.next(state, n, entry, coded, coded > 0 ? codebookCrc : 0, deletes, docBytes,
+                IndexFiles.lengthsFor(current, n, coded, deletes, docBytes));
         ManifestFile.commit(FormatConstants.manifestPath(dir), manifestChannel, next);
         extentsAtCommit = extents;
         manifest = next;
@@ -1022,12 +1241,19 @@ public final class MMapGraph implements AutoCloseable {
                     throw new TruncatedIndexException(rf.path(), need, have);
                 }
             }
-            if (newest.hasDeletes() && files.deletes() == null) {
-                files.attachDeletes(dir, newest, mode); // a writer upgraded the index since this reader opened it
+            if (newest.kinds().size() > files.kinds().size()) {
+                files.attach(dir, newest, mode); // a writer upgraded the index since this reader opened it
             }
             files.mapFor(newest.committedCount());
             if (files.deletes() != null) {
                 files.deletes().mapFor(newest.deleteCount());
+            }
+            if (files.keys() != null) {
+                files.docs().mapFor(newest.docBytes());
+                if (ids == null) {
+                    ids = new IdStore(dir, newest.indexId(), files, mode);
+                }
+                ids.refresh();
             }
             manifest = newest;
             entryPoint = newest.entryPoint();
@@ -1713,6 +1939,10 @@ public final class MMapGraph implements AutoCloseable {
             pool = prefetchPool;
         }
         // Every step runs whatever the ones before it threw: a failure must not leave descriptors or memory behind.
+        IdStore idStore = ids;
+        if (idStore != null) {
+            failure = release(failure, idStore::close);
+        }
         failure = release(failure, files::close);
         if (pool != null) {
             failure = release(failure, pool::close);

@@ -21,8 +21,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ManifestTest {
     static final Path FILE = Path.of("some-index", FormatConstants.MANIFEST_FILE);
 
-    /** A format 3 manifest: with a deletes file and 7 deletions. */
+    /** A format 4 manifest: 7 deletions, keys and 1,000 bytes of ids and payloads. */
     static Manifest sample(long sequence) {
+        Map<FileKind, Long> lengths = new EnumMap<>(sampleV3(sequence).committedLengths());
+        lengths.put(FileKind.KEYS, 65_536L + 32 * 613);
+        lengths.put(FileKind.DOCS, 65_536L + 1000);
+        return new Manifest(sequence, 0x0123_4567_89AB_CDEFL, 100, 2, 30, Manifest.State.OPEN, 613, 64, 17, 100, 1.2f,
+                lengths, 0, 0, 0, 0, 7, 1000);
+    }
+
+    /** A format 3 manifest: with a deletes file and 7 deletions, no keys. */
+    static Manifest sampleV3(long sequence) {
         Map<FileKind, Long> lengths = new EnumMap<>(sampleV2(sequence).committedLengths());
         lengths.put(FileKind.DELETES, 65_536L + 8 * 7);
         return new Manifest(sequence, 0x0123_4567_89AB_CDEFL, 100, 2, 30, Manifest.State.OPEN, 613, 64, 17, 100, 1.2f,
@@ -142,6 +151,7 @@ class ManifestTest {
                 {Manifest.OFF_FILE_COUNT, 1_000_000},
                 {Manifest.OFF_FILE_TABLE, 99},
                 {Manifest.OFF_COMMITTED_COUNT + 4, 1},
+                {Manifest.OFF_DOC_BYTES + 4, -1},
         };
         for (int[] c : cases) {
             ByteBuffer bad = withInt(page, c[0], c[1], true);
@@ -168,21 +178,25 @@ class ManifestTest {
         assertEquals(17, b.getInt(52));
         assertEquals(100, b.getInt(56));
         assertEquals(1.2f, b.getFloat(60));
-        assertEquals(4, b.getInt(64));
+        assertEquals(6, b.getInt(64));
         assertEquals(0, b.getInt(68), "no codes");
         assertEquals(0, b.getLong(72));
         assertEquals(0, b.getInt(80));
         assertEquals(0, b.getInt(84));
         assertEquals(7, b.getLong(88), "deletions");
-        assertEquals(FileKind.VECTORS.code(), b.getInt(96));
-        assertEquals(123_456L, b.getLong(104));
-        assertEquals(FileKind.NEIGHBOR_LISTS.code(), b.getInt(96 + 32));
-        assertEquals(FileKind.DELETES.code(), b.getInt(96 + 48));
-        assertEquals(65_536L + 8 * 7, b.getLong(96 + 48 + 8));
+        assertEquals(1000, b.getLong(96), "doc bytes");
+        assertEquals(FileKind.VECTORS.code(), b.getInt(104));
+        assertEquals(123_456L, b.getLong(112));
+        assertEquals(FileKind.NEIGHBOR_LISTS.code(), b.getInt(104 + 32));
+        assertEquals(FileKind.DELETES.code(), b.getInt(104 + 48));
+        assertEquals(65_536L + 8 * 7, b.getLong(104 + 48 + 8));
+        assertEquals(FileKind.KEYS.code(), b.getInt(104 + 64));
+        assertEquals(FileKind.DOCS.code(), b.getInt(104 + 80));
+        assertEquals(65_536L + 1000, b.getLong(104 + 80 + 8));
         byte[] bytes = new byte[FormatConstants.MANIFEST_PAGE_BYTES];
         b.get(0, bytes);
         assertEquals(Crc.of(bytes, 0, 4092), b.getInt(4092));
-        for (int i = 96 + 16 * 4; i < 4092; i++) {
+        for (int i = 104 + 16 * 6; i < 4092; i++) {
             assertEquals(0, bytes[i], "padding byte " + i);
         }
         assertNotNull(m.toString());
@@ -197,6 +211,22 @@ class ManifestTest {
         assertEquals(123_456L, b.getLong(96));
         assertEquals(m, Manifest.decode(FILE, b));
         assertFalse(Manifest.decode(FILE, b).hasDeletes());
+    }
+
+    @Test
+    void aManifestWithoutKeysIsWrittenAsVersion3() throws IOException {
+        Manifest m = sampleV3(5);
+        ByteBuffer b = m.encode().order(FormatConstants.BYTE_ORDER);
+        assertEquals(3, b.getInt(4));
+        assertEquals(7, b.getLong(88));
+        assertEquals(FileKind.VECTORS.code(), b.getInt(96), "format 3 has its file table at 96");
+        assertEquals(m, Manifest.decode(FILE, b));
+        assertEquals(0, Manifest.decode(FILE, b).docBytes());
+        // Version 4 without keys, version 3 naming them, doc bytes without keys: all corrupt.
+        assertThrows(CorruptIndexException.class,
+                () -> Manifest.decode(FILE, withInt(m.encode(), Manifest.OFF_VERSION, 4, true)));
+        assertThrows(CorruptIndexException.class,
+                () -> Manifest.decode(FILE, withInt(sample(5).encode(), Manifest.OFF_VERSION, 3, true)));
     }
 
     @Test
@@ -215,7 +245,7 @@ class ManifestTest {
 
     @Test
     void codeFieldsSitAtTheDocumentedOffsets() throws IOException {
-        Map<FileKind, Long> lengths = new EnumMap<>(sample(0).committedLengths());
+        Map<FileKind, Long> lengths = new EnumMap<>(sampleV3(0).committedLengths());
         lengths.put(FileKind.CODES, 65_536L + 32 * 613);
         Manifest m = new Manifest(6, 1, 100, 1, 30, Manifest.State.CLEAN, 613, 64, 17, 100, 1.2f, lengths, 32, 613,
                 0xCAFE_BABE, 50_000);

@@ -42,6 +42,8 @@ public final class ChildMain {
                         Integer.parseInt(args[4]));
                 case "delete-then-halt" -> deleteThenHalt(Path.of(args[1]), Integer.parseInt(args[2]),
                         Integer.parseInt(args[3]));
+                case "upsert-then-halt" -> upsertThenHalt(Path.of(args[1]), Integer.parseInt(args[2]),
+                        Integer.parseInt(args[3]));
                 case "truncate-under-reader" -> truncateUnderReader(Path.of(args[1]), Long.parseLong(args[2]));
                 default -> throw new IllegalArgumentException("unknown task " + args[0]);
             };
@@ -109,6 +111,25 @@ public final class ChildMain {
             g.delete(i);
         }
         say("deleted=" + g.deletedCount());
+        Runtime.getRuntime().halt(EXIT_OK);
+        return EXIT_OK;
+    }
+
+    /**
+     * Upserts ids "k0".."k{committed-1}" (replacing what the parent stored under them), commits, upserts {@code tail} more
+     * (among them replacements of "k10".."k19") and halts without a commit.
+     */
+    private static int upsertThenHalt(Path dir, int committed, int tail) throws Exception {
+        MMapGraph g = MMapGraph.open(dir);
+        for (int i = 0; i < committed; i++) {
+            g.upsert("k" + i, TestVectors.vector(7, 1000 + i, g.dimension()), "{\"v\":" + (1000 + i) + "}");
+        }
+        g.sync();
+        for (int i = 0; i < tail; i++) {
+            int key = i < 10 ? 10 + i : committed + i;
+            g.upsert("k" + key, TestVectors.vector(7, 2000 + i, g.dimension()), "{\"v\":" + (2000 + i) + "}");
+        }
+        say("upserted=" + (committed + tail));
         Runtime.getRuntime().halt(EXIT_OK);
         return EXIT_OK;
     }

@@ -78,7 +78,7 @@ class MMapGraphTest {
             IndexStats s = g.stats();
             int expectedExtents = 0;
             for (FileKind kind : io.mmgraph.format.IndexFiles.kinds(0)) {
-                expectedExtents += IndexFiles.layout(kind, dim, 8, 64).extentsFor(kind == FileKind.DELETES ? 0 : 1500);
+                expectedExtents += IndexFiles.layout(kind, dim, 8, 64).extentsFor(kind == FileKind.DELETES || kind == FileKind.DOCS ? 0 : 1500);
             }
             assertEquals(4, IndexFiles.layout(FileKind.VECTORS, dim, 8, 64).extentsFor(1500));
             assertEquals(expectedExtents, s.mappedExtents());

@@ -1,0 +1,326 @@
+package io.mmgraph.index;
+
+import io.mmgraph.format.CorruptIndexException;
+import io.mmgraph.format.Crc;
+import io.mmgraph.format.DocRecords;
+import io.mmgraph.format.FileKind;
+import io.mmgraph.format.FormatConstants;
+import io.mmgraph.format.IdTable;
+import io.mmgraph.format.IndexFiles;
+import io.mmgraph.format.KeyHash;
+import io.mmgraph.format.KeyRecords;
+import io.mmgraph.store.DurabilityRecorder;
+import io.mmgraph.store.MapMode;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntPredicate;
+
+/**
+ * The ids and payloads of one index: writes each ordinal's key record and bytes, keeps the id table, and finds the
+ * ordinal an id names. Knows nothing of the graph; {@link MMapGraph} says which ordinals are visible and live.
+ *
+ * <p>An id may be stored under several ordinals (an upsert adds a new vector and deletes the old one; a writer that
+ * died leaves slots of ordinals that were never committed): a look-up takes the highest visible, live ordinal whose
+ * record holds the id's bytes.
+ */
+final class IdStore implements AutoCloseable {
+    private static final String BUILD_DIR = ".ids-build";
+
+    private final Path dir;
+    private final long indexId;
+    private final IndexFiles files;
+    private final MapMode mode;
+    /** Null until a reader's first look-up; the writer's from open. Replaced when the table grows. */
+    private volatile IdTable table;
+    /** Tables replaced by larger ones: still mapped, for look-ups that began before; closed with the store. */
+    private final List<IdTable> retired = new ArrayList<>();
+    /** The writer's slots in use; -1 until counted (at the first insert: opening reads no slots). */
+    private long used = -1;
+    /** The writer's next byte of the docs file. */
+    private long docEnd;
+
+    /** The ordinals not deleted, as the writer knows them (reading the deletes log may fail). */
+    interface LiveOrdinals {
+        IntPredicate get() throws IOException;
+    }
+
+    IdStore(Path dir, long indexId, IndexFiles files, MapMode mode) {
+        this.dir = dir;
+        this.indexId = indexId;
+        this.files = files;
+        this.mode = mode;
+    }
+
+    /** UTF-8 bytes of {@code id}, checked. */
+    static byte[] idBytes(String id) {
+        if (id == null || id.isEmpty()) {
+            throw new IllegalArgumentException("an id must be a non-empty string");
+        }
+        byte[] b = id.getBytes(StandardCharsets.UTF_8);
+        if (b.length > FormatConstants.MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("id of " + b.length + " UTF-8 bytes exceeds "
+                    + FormatConstants.MAX_KEY_BYTES);
+        }
+        return b;
+    }
+
+    /** UTF-8 bytes of {@code payload} (null: none), checked. */
+    static byte[] payloadBytes(String payload) {
+        byte[] b = payload == null ? new byte[0] : payload.getBytes(StandardCharsets.UTF_8);
+        if (b.length > FormatConstants.MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("payload of " + b.length + " UTF-8 bytes exceeds "
+                    + FormatConstants.MAX_PAYLOAD_BYTES);
+        }
+        return b;
+    }
+
+    // ------------------------------------------------------------------------------------------------ writer
+
+    /**
+     * The writer, at open: appends after the {@code docBytes} its commit covers (bytes past them are an unclean
+     * shutdown's leftovers), and opens the id table, rebuilding it from the first {@code count} key records when it
+     * is missing or damaged.
+     */
+    void openForWriting(long docBytes, int count, LiveOrdinals live) throws IOException {
+        docEnd = docBytes;
+        IdTable t;
+        try {
+            t = IdTable.open(dir, indexId, MapMode.READ_WRITE);
+        } catch (CorruptIndexException e) {
+            t = null; // derived data: rebuilt below
+        }
+        if (t == null) {
+            rebuild(count, live.get(), 0);
+        } else {
+            table = t;
+        }
+    }
+
+    /**
+     * Writes ordinal {@code ordinal}'s key record and bytes ({@code id} null: none), under the writer's allocation
+     * lock, in ordinal order. Returns the id's hash, for {@link #index} once the record is written.
+     */
+    long append(int ordinal, byte[] id, byte[] payload) throws IOException {
+        KeyRecords keys = files.keys();
+        if (id == null && payload.length == 0) {
+            keys.write(ordinal, KeyRecords.Key.none(docEnd));
+            return 0;
+        }
+        int keyLength = id == null ? 0 : id.length;
+        byte[] bytes = new byte[keyLength + payload.length];
+        if (id != null) {
+            System.arraycopy(id, 0, bytes, 0, keyLength);
+        }
+        System.arraycopy(payload, 0, bytes, keyLength, payload.length);
+        DocRecords docs = files.docs();
+        docs.mapFor(docEnd + bytes.length);
+        docs.write(docEnd, bytes);
+        long hash = id == null ? 0 : KeyHash.of(id);
+        keys.write(ordinal, new KeyRecords.Key(docEnd, hash, keyLength, payload.length, Crc.of(bytes, 0, bytes.length)));
+        docEnd += bytes.length;
+        return hash;
+    }
+
+    /**
+     * Adds {@code ordinal} under {@code hash} to the id table (the writer, under its id lock), first growing the
+     * table when it would be more than half full: rebuilt from the key records of {@code [0, limit)} that
+     * {@code live} accepts.
+     */
+    void index(long hash, int ordinal, int limit, IntPredicate live) throws IOException {
+        IdTable t = table;
+        if (used < 0) {
+            used = t.countUsed();
+        }
+        if (2 * (used + 1) > t.capacity()) {
+            rebuild(limit, live, 1);
+            t = table;
+        }
+        t.insert(hash, ordinal);
+        used++;
+    }
+
+    /**
+     * Builds a table of the ids of key records {@code [0, limit)} that {@code live} accepts, with room for
+     * {@code extra} more and then as many again, aside, and renames it over the current one (readers notice at
+     * refresh; their old mapping stays valid).
+     */
+    private void rebuild(int limit, IntPredicate live, int extra) throws IOException {
+        KeyRecords keys = files.keys();
+        long keyed = 0;
+        for (int ord = 0; ord < limit; ord++) {
+            KeyRecords.Key k = readKey(keys, ord);
+            keyed += k.hasKey() && live.test(ord) ? 1 : 0;
+        }
+        Path build = dir.resolve(BUILD_DIR);
+        deleteBuildDir(build);
+        Files.createDirectories(build);
+        Path staged = build.resolve(FileKind.IDS.fileName());
+        IdTable fresh = IdTable.create(staged, indexId, IdTable.capacityFor(2 * (keyed + extra)));
+        try {
+            long inserted = 0;
+            for (int ord = 0; ord < limit; ord++) {
+                KeyRecords.Key k = readKey(keys, ord);
+                if (k.hasKey() && live.test(ord)) {
+                    fresh.insert(k.keyHash(), ord);
+                    inserted++;
+                }
+            }
+            fresh.force();
+            fresh.file().forceMetadata();
+            Path target = dir.resolve(FileKind.IDS.fileName());
+            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            io.mmgraph.store.Directories.force(dir);
+            if (DurabilityRecorder.listener() != null) {
+                DurabilityRecorder.replaced(target, ByteBuffer.wrap(Files.readAllBytes(target)));
+            }
+            deleteBuildDir(build);
+            IdTable old = table;
+            table = fresh;
+            used = inserted;
+            if (old != null) {
+                synchronized (retired) {
+                    retired.add(old);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
+    }
+
+    private static void deleteBuildDir(Path build) throws IOException {
+        if (Files.isDirectory(build)) {
+            try (var s = Files.list(build)) {
+                for (Path p : s.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(build);
+        }
+    }
+
+    /** After a failed allocation of ordinals from {@code first} on: the next appends start where they started. */
+    void rollback(int first) throws IOException {
+        docEnd = docBytes(first);
+    }
+
+    /** Where the docs of {@code count} ordinals end: the committed length of the docs file for that count. */
+    long docBytes(int count) throws IOException {
+        return count == 0 ? 0 : readKey(files.keys(), count - 1).docEnd();
+    }
+
+    /** Makes the id table's slots durable (before a commit's manifest). */
+    void force() throws IOException {
+        IdTable t = table;
+        if (t != null) {
+            t.force();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ reading
+
+    /**
+     * The highest ordinal below {@code limit} that {@code live} accepts and whose record holds {@code id}; -1 when
+     * there is none.
+     */
+    int find(byte[] id, int limit, IntPredicate live) throws IOException {
+        IdTable t = table();
+        long hash = KeyHash.of(id);
+        KeyRecords keys = files.keys();
+        int best = -1;
+        for (int ord : t.candidates(hash)) {
+            if (ord > best && ord < limit && live.test(ord)) {
+                KeyRecords.Key k = readKey(keys, ord);
+                if (k.keyHash() == hash && k.keyLength() == id.length
+                        && Arrays.equals(files.docs().read(k.docOffset(), k.keyLength()), id)) {
+                    best = ord;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The id of {@code ordinal}, or null when it has none. */
+    String id(int ordinal) throws IOException {
+        KeyRecords.Key k = readKey(files.keys(), ordinal);
+        return k.hasKey() ? new String(files.docs().read(k.docOffset(), k.keyLength()), StandardCharsets.UTF_8)
+                : null;
+    }
+
+    /** The payload of {@code ordinal}, or null when it has none. */
+    String payload(int ordinal) throws IOException {
+        KeyRecords.Key k = readKey(files.keys(), ordinal);
+        return k.payloadLength() == 0 ? null : new String(
+                files.docs().read(k.docOffset() + k.keyLength(), k.payloadLength()), StandardCharsets.UTF_8);
+    }
+
+    private KeyRecords.Key readKey(KeyRecords keys, int ordinal) throws CorruptIndexException {
+        KeyRecords.Key k = keys.read(ordinal);
+        if (k == null) {
+            throw new CorruptIndexException(keys.file().path(), "key record " + ordinal
+                    + " does not match its CRC32C or holds lengths out of range");
+        }
+        return k;
+    }
+
+    /** The id table, opened at a reader's first look-up. */
+    private IdTable table() throws IOException {
+        IdTable t = table;
+        if (t != null) {
+            return t;
+        }
+        synchronized (retired) {
+            if (table == null) {
+                t = IdTable.open(dir, indexId, mode);
+                if (t == null) {
+                    throw new CorruptIndexException(dir.resolve(FileKind.IDS.fileName()), "the id table is missing; "
+                            + "opening the index for writing once rebuilds it");
+                }
+                table = t;
+            }
+            return table;
+        }
+    }
+
+    /** A reader, at refresh: opens the id table again when a writer replaced it by a larger one. */
+    void refresh() throws IOException {
+        IdTable t = table;
+        if (t != null && !t.fileKey().equals(IdTable.fileKeyOrNull(dir.resolve(FileKind.IDS.fileName())))) {
+            synchronized (retired) {
+                retired.add(t);
+                table = null;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        List<IdTable> all = new ArrayList<>(retired);
+        if (table != null) {
+            all.add(table);
+        }
+        for (IdTable t : all) {
+            try {
+                t.close();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
