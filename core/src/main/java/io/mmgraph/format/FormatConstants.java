@@ -64,8 +64,15 @@ public final class FormatConstants {
 
     /** Bytes per record of the keys file (see {@link KeyRecords}). */
     public static final int KEY_RECORD_BYTES = 32;
-    /** Bytes per growth extent of the docs file, whose records are single bytes. */
-    public static final int DOC_EXTENT_BYTES = 16 << 20;
+    /** Bytes of the docs file's growth extent per record of the other files' extents (16 MiB at the default). */
+    public static final int DOC_BYTES_PER_SLOT = 256;
+    /** Largest growth extent of the docs file. */
+    public static final int MAX_DOC_EXTENT_BYTES = 1 << 30;
+
+    /** Bytes per growth extent of the docs file (whose records are single bytes) for an index of {@code extentSlots}. */
+    public static int docExtentBytes(int extentSlots) {
+        return (int) Math.min(MAX_DOC_EXTENT_BYTES, Math.max(MAP_ALIGNMENT, (long) extentSlots * DOC_BYTES_PER_SLOT));
+    }
     /** Longest id, in UTF-8 bytes. */
     public static final int MAX_KEY_BYTES = 1024;
     /** Longest payload, in UTF-8 bytes. */

@@ -76,7 +76,7 @@ public final class IndexFiles implements AutoCloseable {
             case CODES -> new SlotLayout(codeBytes, extentSlots);
             case DELETES -> new SlotLayout(FormatConstants.DELETE_RECORD_BYTES, extentSlots);
             case KEYS -> new SlotLayout(FormatConstants.KEY_RECORD_BYTES, extentSlots);
-            case DOCS -> new SlotLayout(1, FormatConstants.DOC_EXTENT_BYTES);
+            case DOCS -> new SlotLayout(1, FormatConstants.docExtentBytes(extentSlots));
             case IDS -> throw new IllegalArgumentException("the id table's layout follows its capacity (IdTable)");
         };
     }

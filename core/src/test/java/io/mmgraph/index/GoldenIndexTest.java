@@ -60,7 +60,7 @@ class GoldenIndexTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"v1", "v2", "v3"})
+    @ValueSource(strings = {"v1", "v2", "v3", "v4"})
     void aGoldenIndexReadsBitForBitVerifiesSearchesAndTakesWrites(String version) throws Exception {
         Path dir = copyOf(version);
         int written = Integer.parseInt(version.substring(1));
@@ -70,6 +70,12 @@ class GoldenIndexTest {
             for (int i = 0; i < COUNT; i++) {
                 assertArrayEquals(vector(i), g.vector(i), "vector " + i);
                 assertEquals(deletedIn(written, i), g.isDeleted(i), "vector " + i + " deleted");
+                // Format 4's golden index stored vector i as "id-i", with payload {"i":i} for even i.
+                assertEquals(written >= 4 ? "id-" + i : null, g.id(i));
+                assertEquals(written >= 4 && i % 2 == 0 ? "{\"i\":" + i + "}" : null, g.payload(i));
+                if (written >= 4) {
+                    assertEquals(deletedIn(written, i) ? -1 : i, g.get("id-" + i).map(Document::ordinal).orElse(-1));
+                }
             }
             VerifyReport r = g.verify();
             assertTrue(r.ok(), r.problems().toString());
@@ -90,21 +96,26 @@ class GoldenIndexTest {
                 }
                 assertTrue(w.delete(COUNT + 1), "an upgraded index takes deletions");
                 assertTrue(w.delete(0));
+                assertEquals(COUNT + 50, w.upsert("id-1", vector(COUNT + 50), "{\"new\":true}"),
+                        "an upgraded index takes upserts");
             }
             assertTrue(early.refresh(), "a reader refreshes across the upgrade");
-            assertEquals(COUNT + 50, early.size());
+            assertEquals(COUNT + 51, early.size());
+            assertEquals(new Document("id-1", COUNT + 50, "{\"new\":true}"), early.get("id-1").orElseThrow());
+            assertEquals(written >= 4, early.isDeleted(1), "the upsert replaced vector 1 where it was id-1");
             assertTrue(early.isDeleted(0) && early.isDeleted(COUNT + 1));
             assertTrue(early.search(vector(0), SearchOptions.k(3)).neighbors().stream().noneMatch(x -> x.ordinal() == 0));
         }
         assertEquals(FormatConstants.FORMAT_VERSION, formatVersion(dir), "a writer upgrades the manifest");
-        assertEquals(COUNT + 50, ManifestFile.read(FormatConstants.manifestPath(dir)).newest().committedCount());
+        assertEquals(COUNT + 51, ManifestFile.read(FormatConstants.manifestPath(dir)).newest().committedCount());
         try (MMapGraph g = MMapGraph.openReadOnly(dir)) {
             assertTrue(g.verify().ok());
             for (int i = 0; i < COUNT + 50; i += 11) {
                 assertArrayEquals(vector(i), g.vector(i), "vector " + i + " after the writes");
             }
             assertTrue(g.isDeleted(0) && g.isDeleted(COUNT + 1) && !g.isDeleted(COUNT + 2));
-            assertEquals(written >= 3 ? 32 : 2, g.deletedCount());
+            assertEquals((written >= 3 ? 32 : 2) + (written >= 4 ? 1 : 0), g.deletedCount());
+            assertEquals("{\"new\":true}", g.get("id-1").orElseThrow().payload());
             assertTrue(g.search(vector(0), SearchOptions.k(5)).neighbors().stream().noneMatch(n -> n.ordinal() == 0));
         }
     }
