@@ -13,17 +13,20 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "delete", mixinStandardHelpOptions = true,
-        description = {"Delete vectors by ordinal, and commit.",
+        description = {"Delete vectors by ordinal (or by id, with --id), and commit.",
                 "Searches skip a deleted vector from then on (readers after their next refresh). Its record stays",
                 "in the files, and the graph still walks through it, until compaction reclaims it. Deleting an",
-                "ordinal that is already deleted changes nothing; an ordinal outside the index is an error and",
-                "deletes nothing."})
+                "ordinal that is already deleted (or an id that names nothing) changes nothing; an ordinal outside the",
+                "index is an error and deletes nothing."})
 final class DeleteCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Index directory.")
     Path dir;
 
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "ORDINAL", description = "Ordinals to delete.")
-    List<Integer> ordinals;
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "ORDINAL", description = "Ordinals (with --id: ids) to delete.")
+    List<String> targets;
+
+    @Option(names = "--id", description = "Take the arguments as ids rather than ordinals.")
+    boolean byId;
 
     @Option(names = "--consolidate", description = "Then take every deleted vector out of the live vectors' neighbour "
             + "lists (FreshDiskANN's consolidation; reads the lists of the whole index), so that searches stop "
@@ -37,12 +40,22 @@ final class DeleteCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (MMapGraph index = MMapGraph.open(dir)) {
             int size = index.size();
-            for (int ord : ordinals) {
+            List<Integer> ordinals = new java.util.ArrayList<>();
+            for (String t : byId ? List.<String>of() : targets) {
+                int ord;
+                try {
+                    ord = Integer.parseInt(t);
+                } catch (NumberFormatException e) {
+                    System.err.println("mmgraph delete: " + t + " is not an ordinal (give --id to delete by id); "
+                            + "nothing deleted");
+                    return 1;
+                }
                 if (ord < 0 || ord >= size) {
                     System.err.println("mmgraph delete: ordinal " + ord + " is outside the index's " + size
                             + " vectors; nothing deleted");
                     return 1;
                 }
+                ordinals.add(ord);
             }
             int deleted = 0;
             for (int ord : ordinals) {
@@ -50,11 +63,16 @@ final class DeleteCommand implements Callable<Integer> {
                     deleted++;
                 }
             }
+            for (String id : byId ? targets : List.<String>of()) {
+                if (index.delete(id)) {
+                    deleted++;
+                }
+            }
             int rewritten = consolidate ? index.consolidate() : 0;
             index.sync();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("deleted", deleted);
-            m.put("alreadyDeleted", ordinals.size() - deleted);
+            m.put("alreadyDeleted", targets.size() - deleted);
             m.put("deletedInIndex", index.deletedCount());
             m.put("size", size);
             if (consolidate) {
@@ -64,7 +82,7 @@ final class DeleteCommand implements Callable<Integer> {
                 System.out.println(Json.object(m));
             } else {
                 System.out.printf(Locale.ROOT, "deleted %,d vectors (%,d already were); the index holds %,d, %,d of "
-                        + "them deleted; committed%n", deleted, ordinals.size() - deleted, size, index.deletedCount());
+                        + "them deleted; committed%n", deleted, targets.size() - deleted, size, index.deletedCount());
                 if (consolidate) {
                     System.out.printf(Locale.ROOT, "consolidated: %,d neighbour lists rewritten%n", rewritten);
                 }

@@ -28,7 +28,9 @@ final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Index directory.")
     Path dir;
 
-    @Parameters(index = "1", paramLabel = "FILE", description = "Vectors to import (.fvecs, .bvecs, .npy, .csv, .tsv, .hdf5).")
+    @Parameters(index = "1", paramLabel = "FILE", description = {"Vectors to import (.fvecs, .bvecs, .npy, .csv, .tsv, .hdf5), or documents as JSON Lines",
+                    "(.jsonl: {\"id\": \"a\" or 42, \"vector\": [...], \"payload\": {...}} per line; an id that exists",
+                    "already is replaced)."})
     Path file;
 
     @Option(names = "--dim", paramLabel = "D", description = "Expected dimension (checked against FILE and the index).")
@@ -72,7 +74,28 @@ final class ImportCommand implements Callable<Integer> {
 
     private VectorSource open(Path f) throws java.io.IOException {
         String name = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) {
+            return new JsonLinesSource(f);
+        }
         return name.endsWith(".hdf5") || name.endsWith(".h5") ? new Hdf5VectorSource(f, dataset) : VectorFiles.open(f);
+    }
+
+    /**
+     * Inserts one batch: by id (upsert) where the documents have ids, else by ordinal. A JSON Lines file mixes
+     * neither: without an id a document's payload would have nowhere to live.
+     */
+    private void insert(MMapGraph index, List<float[]> batch, List<String> ids, List<String> payloads, int workers,
+                        long before) throws java.io.IOException {
+        long keyed = ids.stream().filter(java.util.Objects::nonNull).count();
+        if (keyed == 0 && payloads.stream().allMatch(java.util.Objects::isNull)) {
+            index.addAll(batch, workers);
+        } else if (keyed == batch.size()) {
+            index.upsertAll(ids, batch, payloads, workers);
+        } else {
+            int at = ids.indexOf(null);
+            throw new IllegalArgumentException(file + ": document " + (before + at + 1) + " has no \"id\"; every "
+                    + "document needs one when any has an id or a payload");
+        }
     }
 
     /** Vectors read and inserted together: big enough to keep every thread busy, small enough for the heap. */
@@ -112,14 +135,23 @@ final class ImportCommand implements Callable<Integer> {
                 long added = 0;
                 long sinceSync = 0;
                 List<float[]> batch = new ArrayList<>(BATCH);
+                JsonLinesSource docs = reader instanceof JsonLinesSource j ? j : null;
+                List<String> ids = new ArrayList<>(BATCH);
+                List<String> payloads = new ArrayList<>(BATCH);
                 try (Progress progress = new Progress("import", reader.count(), "vectors")) {
                     while (reader.hasNext()) {
                         batch.clear();
+                        ids.clear();
+                        payloads.clear();
                         long room = syncEvery > 0 ? Math.min(BATCH, syncEvery - sinceSync) : BATCH;
                         while (reader.hasNext() && batch.size() < room) {
                             batch.add(reader.next());
+                            if (docs != null) {
+                                ids.add(docs.id());
+                                payloads.add(docs.payload());
+                            }
                         }
-                        index.addAll(batch, workers);
+                        insert(index, batch, ids, payloads, workers, added);
                         added += batch.size();
                         sinceSync += batch.size();
                         progress.stepBy(batch.size());

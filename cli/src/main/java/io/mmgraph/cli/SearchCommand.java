@@ -19,15 +19,23 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
-        description = {"Search with every query of a file; report throughput, latency and recall.",
+        description = {"Search the index: one query (--vector, or --like an id's vector), printing the k nearest",
+                "vectors with their ids, distances and payloads; or every query of a file (--queries), reporting",
+                "throughput, latency and recall.",
                 "Opens the newest commit read-only and searches the graph with beam width --ef;",
-                "--exact searches by brute force instead (the recall oracle)."})
+                "--exact searches by brute force instead (the recall oracle). Deleted vectors are never returned."})
 final class SearchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Index directory.")
     Path dir;
 
-    @Option(names = "--queries", required = true, paramLabel = "FILE", description = "Query vectors (.fvecs or .bvecs).")
+    @Option(names = "--queries", paramLabel = "FILE", description = "Query vectors (.fvecs or .bvecs): a benchmark run.")
     Path queries;
+
+    @Option(names = "--vector", paramLabel = "V", description = "One query: its components, comma-separated, or a JSON array.")
+    String vector;
+
+    @Option(names = "--like", paramLabel = "ID", description = "One query: the vector the id names (which is left out of the results).")
+    String like;
 
     @Option(names = {"-k", "--k"}, defaultValue = "10", paramLabel = "K", description = "Neighbours per query (default: ${DEFAULT-VALUE}).")
     int k;
@@ -64,6 +72,13 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        int modes = (queries != null ? 1 : 0) + (vector != null ? 1 : 0) + (like != null ? 1 : 0);
+        if (modes != 1) {
+            throw new IllegalArgumentException("give exactly one of --queries FILE, --vector V and --like ID");
+        }
+        if (queries == null) {
+            return searchOne();
+        }
         float[][] qs = VectorFiles.readAll(queries);
         int[][] truthRows = truth == null ? null : VectorFiles.readIvecs(truth);
         if (truthRows != null && truthRows.length < qs.length) {
@@ -133,6 +148,69 @@ final class SearchCommand implements Callable<Integer> {
                     (Double) m.get("distancesPerQuery"),
                     truthRows == null ? "" : String.format(", recall@%d %.4f", k, (Double) m.get("recall")));
         }
+    }
+
+    /** One query, its results printed with their ids and payloads. */
+    private int searchOne() throws Exception {
+        try (MMapGraph index = MMapGraph.openReadOnly(dir)) {
+            float[] q;
+            int self = -1;
+            if (like != null) {
+                var d = index.get(like);
+                if (d.isEmpty()) {
+                    System.err.println("mmgraph search: id " + like + " names no live vector");
+                    return 1;
+                }
+                self = d.get().ordinal();
+                q = index.vector(self);
+            } else {
+                q = parseVector(vector);
+            }
+            SearchOptions options = SearchOptions.k(self >= 0 ? k + 1 : k).withEf(Math.max(efs[0], k + 1));
+            options = exact ? options.exactSearch() : options;
+            options = noCodes ? options.withoutCodes() : options;
+            List<Neighbor> found = index.search(q, options).neighbors();
+            var results = Documents.JSON.createArrayNode();
+            int rank = 0;
+            for (Neighbor n : found) {
+                if (n.ordinal() == self || rank == k) {
+                    continue;
+                }
+                rank++;
+                var node = Documents.node(index, n.ordinal(), false);
+                node.put("distance", n.distance());
+                results.add(node);
+                if (!json) {
+                    System.out.printf(java.util.Locale.ROOT, "%3d  %-24s  ordinal %-9d  distance %-12.6g  %s%n", rank,
+                            node.get("id").isNull() ? "-" : node.get("id").asText(), n.ordinal(), n.distance(),
+                            node.get("payload").isNull() ? "" : node.get("payload").toString());
+                }
+            }
+            if (json) {
+                var out = Documents.JSON.createObjectNode();
+                out.set("results", results);
+                System.out.println(Documents.JSON.writeValueAsString(out));
+            }
+        }
+        return 0;
+    }
+
+    /** "0.1, 0.2, 0.3" or "[0.1, 0.2, 0.3]". */
+    static float[] parseVector(String text) {
+        String t = text.strip();
+        if (t.startsWith("[") && t.endsWith("]")) {
+            t = t.substring(1, t.length() - 1);
+        }
+        String[] parts = t.split("[,\\s]+");
+        float[] v = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                v[i] = Float.parseFloat(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--vector component " + i + " is not a number: " + parts[i]);
+            }
+        }
+        return v;
     }
 
     static double percentile(long[] sortedNanos, double p) {
