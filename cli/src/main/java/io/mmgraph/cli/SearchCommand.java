@@ -1,6 +1,7 @@
 package io.mmgraph.cli;
 
 import io.mmgraph.dataset.GroundTruth;
+import io.mmgraph.filter.QdrantFilters;
 import io.mmgraph.dataset.VectorFiles;
 import io.mmgraph.index.MMapGraph;
 import io.mmgraph.index.Neighbor;
@@ -70,6 +71,22 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--exact", description = "Brute-force search over every vector instead of the graph.")
     boolean exact;
 
+    @Option(names = "--filter", paramLabel = "JSON",
+            description = {"Return only vectors whose payload matches this Qdrant-style filter, e.g.",
+                    "'{\"must\":[{\"key\":\"lang\",\"match\":{\"value\":\"en\"}},{\"key\":\"year\",\"range\":{\"gte\":2010}}]}'",
+                    "(must / should / must_not; match value / any / except; range gt / gte / lt / lte; dotted keys).",
+                    "@FILE reads it from a file."})
+    String filter;
+
+    /** The search options with the filter applied, when one was given. */
+    private SearchOptions filtered(MMapGraph index, SearchOptions options) throws java.io.IOException {
+        if (filter == null) {
+            return options;
+        }
+        String text = filter.startsWith("@") ? java.nio.file.Files.readString(Path.of(filter.substring(1))) : filter;
+        return options.withFilter(index.payloadFilter(QdrantFilters.parse(text)));
+    }
+
     @Override
     public Integer call() throws Exception {
         int modes = (queries != null ? 1 : 0) + (vector != null ? 1 : 0) + (like != null ? 1 : 0);
@@ -97,6 +114,7 @@ final class SearchCommand implements Callable<Integer> {
                 if (noCodes) {
                     options = options.withoutCodes();
                 }
+                options = filtered(index, options);
                 for (int w = 0; w < warmup; w++) {
                     for (float[] q : qs) {
                         index.search(q, options);
@@ -169,6 +187,7 @@ final class SearchCommand implements Callable<Integer> {
             SearchOptions options = SearchOptions.k(self >= 0 ? k + 1 : k).withEf(Math.max(efs[0], k + 1));
             options = exact ? options.exactSearch() : options;
             options = noCodes ? options.withoutCodes() : options;
+            options = filtered(index, options);
             List<Neighbor> found = index.search(q, options).neighbors();
             var results = Documents.JSON.createArrayNode();
             int rank = 0;

@@ -350,6 +350,15 @@ class CliTest {
         assertEquals(0, byVector.exit(), byVector.err());
         assertTrue(byVector.out().contains("doc-4") && byVector.out().contains("\"replaced\""), byVector.out());
 
+        Result filtered = run("search", index.toString(), "--vector", "0,0,1.5", "-k", "3", "--json", "--filter",
+                "{\"must\":[{\"key\":\"tag\",\"match\":{\"value\":\"t2\"}},{\"key\":\"n\",\"range\":{\"gt\":5}}]}");
+        assertEquals(0, filtered.exit(), filtered.err());
+        assertTrue(filtered.out().startsWith("{\"results\":[{\"id\":\"doc-8\",\"ordinal\":8,\"payload\":{\"n\":8,"
+                + "\"tag\":\"t2\"}"), filtered.out());
+        Result badFilter = run("search", index.toString(), "--vector", "0,0,1.5", "--filter", "{\"must\":{}}");
+        assertNotEquals(0, badFilter.exit());
+        assertTrue(badFilter.err().contains("filter.must must be an array"), badFilter.err());
+
         Result del = run("delete", index.toString(), "--id", "doc-4", "doc-1", "--json");
         assertEquals(0, del.exit(), del.err());
         assertTrue(del.out().contains("\"deleted\":1,\"alreadyDeleted\":1"), del.out());

@@ -961,6 +961,34 @@ public final class MMapGraph implements AutoCloseable {
         return keyField(ordinal, true);
     }
 
+    /**
+     * A search filter ({@link SearchOptions#withFilter}) that accepts the vectors whose payload satisfies
+     * {@code condition}; a payload that is not JSON matches no field condition. Each test reads and parses the
+     * vector's payload, so a filtered search costs a payload parse per candidate the walk meets (and the plan's
+     * sample of 1,024).
+     */
+    public NodeFilter payloadFilter(io.mmgraph.filter.PayloadFilter condition) {
+        ensureOpen();
+        java.util.Objects.requireNonNull(condition, "condition");
+        return ordinal -> {
+            String text;
+            try {
+                text = payload(ordinal);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            Object parsed = null;
+            if (text != null) {
+                try {
+                    parsed = io.mmgraph.filter.JsonPayload.parse(text);
+                } catch (IllegalArgumentException notJson) {
+                    // stored as given: a payload that is not JSON has no fields
+                }
+            }
+            return condition.test(parsed);
+        };
+    }
+
     private String keyField(int ordinal, boolean payload) throws IOException {
         ensureOpen();
         int n = published;
