@@ -296,7 +296,7 @@ class CliTest {
         assertEquals(0, v.exit());
         assertTrue(v.out().startsWith("mmgraph "), v.out());
         for (String cmd : List.of("demo", "create", "import", "export", "stats", "check", "search", "gen", "get",
-                "delete", "backup", "warm")) {
+                "delete", "compact", "backup", "warm")) {
             Result h = run(cmd, "--help");
             assertEquals(0, h.exit(), cmd);
             assertTrue(h.out().contains("Usage: mmgraph " + cmd), h.out());
@@ -363,6 +363,13 @@ class CliTest {
         assertEquals(0, del.exit(), del.err());
         assertTrue(del.out().contains("\"deleted\":1,\"alreadyDeleted\":1"), del.out());
         assertEquals(1, run("get", index.toString(), "doc-4").exit());
+
+        Result compact = run("compact", index.toString(), "--json");
+        assertEquals(0, compact.exit(), compact.err());
+        assertTrue(compact.out().startsWith("{\"before\":301,\"after\":299,\"reclaimed\":2,\"generation\":1,"),
+                compact.out());
+        assertEquals("{\"id\":\"7\",\"ordinal\":6,\"payload\":{\"n\":7,\"tag\":\"t1\"}}",
+                run("get", index.toString(), "7", "--json").out().strip(), "ordinals renumbered, ids kept");
 
         Path out = tmp.resolve("out.jsonl");
         assertEquals(0, run("export", index.toString(), out.toString()).exit());

@@ -53,6 +53,15 @@ public enum FileKind {
     }
 
     /**
+     * The file's name in generation {@code generation} of the index: {@link #fileName()} for generation 0, else
+     * {@code name.<generation>.mmg} (compaction writes each generation beside the previous one).
+     */
+    public String fileName(long generation) {
+        return generation == 0 ? fileName
+                : fileName.substring(0, fileName.length() - ".mmg".length()) + "." + generation + ".mmg";
+    }
+
+    /**
      * Whether every index has this file: {@link #CODES} exists only where the index was created with codes,
      * {@link #DELETES} only from format 3 on, {@link #KEYS} and {@link #DOCS} from format 4 on (a writer adds them to
      * an older index when it opens it), and {@link #IDS} is derived data outside the manifest.

@@ -73,13 +73,12 @@ public final class IdTable implements AutoCloseable {
     }
 
     /**
-     * Opens the table in {@code dir}, or returns null when there is none. A table renamed over while it is opened is
-     * opened again.
+     * Opens the table at {@code path}, or returns null when there is none. A table renamed over while it is opened
+     * is opened again.
      *
      * @throws CorruptIndexException when its header is damaged or belongs to another index
      */
-    public static IdTable open(Path dir, long indexId, MapMode mode) throws IOException {
-        Path path = dir.resolve(FileKind.IDS.fileName());
+    public static IdTable open(Path path, long indexId, MapMode mode) throws IOException {
         for (int attempt = 0; ; attempt++) {
             Object key;
             ByteBuffer block = ByteBuffer.allocate(FormatConstants.BLOCK_SIZE);
@@ -100,7 +99,7 @@ public final class IdTable implements AutoCloseable {
             }
             RecordFile f;
             try {
-                f = RecordFile.open(dir, FileKind.IDS, layout(capacity), indexId, mode, capacity);
+                f = RecordFile.open(path, FileKind.IDS, layout(capacity), indexId, mode, capacity);
             } catch (CorruptIndexException | NoSuchFileException e) {
                 if (attempt < 3 && !key.equals(fileKeyOrNull(path))) {
                     continue; // replaced by a larger table since the header was read

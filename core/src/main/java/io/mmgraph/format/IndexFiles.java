@@ -120,7 +120,6 @@ public final class IndexFiles implements AutoCloseable {
             for (FileKind kind : m.kinds()) {
                 files.put(kind, createFile(dir, kind, m));
             }
-            Files.deleteIfExists(FormatConstants.codebookPath(dir));
         } catch (IOException | RuntimeException e) {
             closeAll(files, e);
             throw e;
@@ -130,9 +129,11 @@ public final class IndexFiles implements AutoCloseable {
 
     /** Creates the empty file of {@code kind} for the index {@code m} describes, replacing any leftover. */
     private static RecordFile createFile(Path dir, FileKind kind, Manifest m) throws IOException {
-        Files.deleteIfExists(dir.resolve(kind.fileName()));
+        Path path = m.path(dir, kind);
+        Files.deleteIfExists(path);
         SlotLayout layout = layout(kind, m);
-        return RecordFile.create(dir, FileHeader.of(kind, layout, m.indexId(), m.dimension(), m.maxDegree()), layout);
+        return RecordFile.createAt(path, FileHeader.of(kind, layout, m.indexId(), m.dimension(), m.maxDegree()),
+                layout);
     }
 
     /**
@@ -180,7 +181,8 @@ public final class IndexFiles implements AutoCloseable {
         Map<FileKind, RecordFile> files = new EnumMap<>(FileKind.class);
         try {
             for (FileKind kind : m.kinds()) {
-                files.put(kind, RecordFile.open(dir, kind, layout(kind, m), m.indexId(), mode, m.mappedRecords(kind)));
+                files.put(kind, RecordFile.open(m.path(dir, kind), kind, layout(kind, m), m.indexId(), mode,
+                        m.mappedRecords(kind)));
             }
         } catch (IOException | RuntimeException e) {
             closeAll(files, e);
@@ -208,7 +210,7 @@ public final class IndexFiles implements AutoCloseable {
         try {
             for (FileKind kind : m.kinds()) {
                 if (!more.containsKey(kind)) {
-                    more.put(kind, RecordFile.open(dir, kind, layout(kind, m), m.indexId(), mode,
+                    more.put(kind, RecordFile.open(m.path(dir, kind), kind, layout(kind, m), m.indexId(), mode,
                             m.mappedRecords(kind)));
                 }
             }

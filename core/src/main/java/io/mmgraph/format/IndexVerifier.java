@@ -218,10 +218,10 @@ public final class IndexVerifier {
         if (keys == null) {
             return;
         }
-        Path path = dir.resolve(FileKind.IDS.fileName());
+        Path path = manifest.path(dir, FileKind.IDS);
         IdTable table;
         try {
-            table = IdTable.open(dir, manifest.indexId(), io.mmgraph.store.MapMode.READ_ONLY);
+            table = IdTable.open(path, manifest.indexId(), io.mmgraph.store.MapMode.READ_ONLY);
         } catch (CorruptIndexException e) {
             problem(path, "id table: " + e.getMessage() + " (a writer rebuilds it)");
             return;

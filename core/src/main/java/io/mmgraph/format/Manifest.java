@@ -30,12 +30,13 @@ import java.util.Map;
  *  84  int   codeTrainSize    the quantizer is trained when the index first holds this many vectors (0 if no codes)
  *  88  long  deleteCount      deletions committed: records of the deletes file (version 3 on)
  *  96  long  docBytes         bytes of the docs file committed (version 4 on)
- * 104  file table, fileCount entries of 16 bytes: int kind, int zero, long committedLength
+ * 104  file table, fileCount entries of 16 bytes: int kind, int generation, long committedLength
  *  ... zero up to byte 4092
  * 4092 int   CRC32C of bytes [0, 4092)
  * </pre>
  * A version 3 page has no docBytes: its file table starts at byte 96, it has no keys or docs file and reads as
- * docBytes 0. A version 2 page has no deleteCount: its file table starts at byte 88, it has no deletes file and reads as
+ * docBytes 0. Entries of the file table of versions 1 to 3 hold 0 where version 4 holds the generation: every entry
+ * names the same one, 0 until the index is first compacted. A version 2 page has no deleteCount: its file table starts at byte 88, it has no deletes file and reads as
  * deleteCount 0. A version 1 page has no code fields either: its file table starts at byte 72, and it reads as
  * codeBytes 0. A manifest is written as version 4 when it names the keys and docs files, as version 3 when it names
  * a deletes file, as version 2 otherwise (a reader's backup of an older index keeps its version; a writer adds the
@@ -59,7 +60,8 @@ public record Manifest(
         int codebookCrc,
         int codeTrainSize,
         long deleteCount,
-        long docBytes) {
+        long docBytes,
+        int generation) {
 
     /** Whether the writer that last wrote this copy closed cleanly. */
     public enum State {
@@ -119,6 +121,16 @@ public record Manifest(
                     int codeTrainSize) {
         this(sequence, indexId, dimension, metricCode, maxDegree, state, committedCount, extentSlots, entryPoint,
                 buildBeamWidth, alpha, committedLengths, codeBytes, codedCount, codebookCrc, codeTrainSize, 0);
+    }
+
+    /** Every field as given, generation 0. */
+    public Manifest(long sequence, long indexId, int dimension, int metricCode, int maxDegree, State state,
+                    long committedCount, int extentSlots, int entryPoint, int buildBeamWidth, float alpha,
+                    Map<FileKind, Long> committedLengths, int codeBytes, long codedCount, int codebookCrc,
+                    int codeTrainSize, long deleteCount, long docBytes) {
+        this(sequence, indexId, dimension, metricCode, maxDegree, state, committedCount, extentSlots, entryPoint,
+                buildBeamWidth, alpha, committedLengths, codeBytes, codedCount, codebookCrc, codeTrainSize,
+                deleteCount, docBytes, 0);
     }
 
     /** Every field as given, and no docs: a manifest of format 3's fields. */
@@ -198,14 +210,19 @@ public record Manifest(
                          long newDeleteCount, long newDocBytes, Map<FileKind, Long> newLengths) {
         return new Manifest(sequence + 1, indexId, dimension, metricCode, maxDegree, newState, newCount, extentSlots,
                 newEntryPoint, buildBeamWidth, alpha, newLengths, codeBytes, newCodedCount, newCodebookCrc,
-                codeTrainSize, newDeleteCount, newDocBytes);
+                codeTrainSize, newDeleteCount, newDocBytes, generation);
+    }
+
+    /** Where this commit's file of {@code kind} lies in {@code dir}: its name in this commit's generation. */
+    public Path path(Path dir, FileKind kind) {
+        return dir.resolve(kind.fileName(generation));
     }
 
     /** This manifest with other files and lengths (an upgrade that adds files), every other field the same. */
     public Manifest withFiles(Map<FileKind, Long> newLengths) {
         return new Manifest(sequence, indexId, dimension, metricCode, maxDegree, state, committedCount, extentSlots,
                 entryPoint, buildBeamWidth, alpha, newLengths, codeBytes, codedCount, codebookCrc, codeTrainSize,
-                deleteCount, docBytes);
+                deleteCount, docBytes, generation);
     }
 
     /** The page this manifest is written to: sequence parity picks copy A (even) or B (odd). */
@@ -246,6 +263,7 @@ public record Manifest(
         for (int i = 0; i < kinds.length; i++) {
             int at = table + i * FILE_ENTRY_BYTES;
             b.putInt(at, kinds[i].code());
+            b.putInt(at + 4, generation);
             b.putLong(at + 8, committedLength(kinds[i]));
         }
         b.putInt(OFF_CRC, Crc.of(b.array(), 0, OFF_CRC));
@@ -291,11 +309,16 @@ public record Manifest(
             throw new CorruptIndexException(file, "manifest file table has " + fileCount + " entries");
         }
         Map<FileKind, Long> lengths = new EnumMap<>(FileKind.class);
+        int generation = fileCount == 0 ? 0 : b.getInt(table + 4);
         for (int i = 0; i < fileCount; i++) {
             int at = table + i * FILE_ENTRY_BYTES;
             FileKind kind = FileKind.fromCode(b.getInt(at));
-            if (kind == null) {
+            if (kind == null || !kind.committed()) {
                 throw new CorruptIndexException(file, "manifest names unknown file kind " + b.getInt(at));
+            }
+            if (b.getInt(at + 4) != generation || generation < 0 || (generation > 0 && version < 4)) {
+                throw new CorruptIndexException(file, "manifest names files of generations " + generation + " and "
+                        + b.getInt(at + 4));
             }
             lengths.put(kind, b.getLong(at + 8));
         }
@@ -304,7 +327,8 @@ public record Manifest(
                 b.getInt(OFF_EXTENT_SLOTS), b.getInt(OFF_ENTRY_POINT), b.getInt(OFF_BUILD_BEAM_WIDTH),
                 b.getFloat(OFF_ALPHA), lengths, v1 ? 0 : b.getInt(OFF_CODE_BYTES), v1 ? 0 : b.getLong(OFF_CODED_COUNT),
                 v1 ? 0 : b.getInt(OFF_CODEBOOK_CRC), v1 ? 0 : b.getInt(OFF_CODE_TRAIN_SIZE),
-                version >= 3 ? b.getLong(OFF_DELETE_COUNT) : 0, version >= 4 ? b.getLong(OFF_DOC_BYTES) : 0);
+                version >= 3 ? b.getLong(OFF_DELETE_COUNT) : 0, version >= 4 ? b.getLong(OFF_DOC_BYTES) : 0,
+                generation);
         m.validate(file);
         if (m.hasDeletes() != (version >= 3)) {
             throw new CorruptIndexException(file, "manifest of format version " + version

@@ -41,9 +41,8 @@ public final class RecordFile implements AutoCloseable {
      * Opens the file, checks its header against the manifest (reading one block: open stays O(1)), and maps the
      * extents that hold {@code committedCount} records.
      */
-    public static RecordFile open(Path dir, FileKind kind, SlotLayout layout, long indexId, MapMode mode,
+    public static RecordFile open(Path path, FileKind kind, SlotLayout layout, long indexId, MapMode mode,
                                   long committedCount) throws IOException {
-        Path path = dir.resolve(kind.fileName());
         ExtentFile file = ExtentFile.open(path, mode, FormatConstants.PROLOGUE_BYTES, layout.extentBytes());
         try {
             ByteBuffer block = file.readPrologue(FormatConstants.BLOCK_SIZE);

@@ -35,6 +35,8 @@ final class IdStore implements AutoCloseable {
     private static final String BUILD_DIR = ".ids-build";
 
     private final Path dir;
+    /** The id table's file: its name in the index's generation. */
+    private final Path tablePath;
     private final long indexId;
     private final IndexFiles files;
     private final MapMode mode;
@@ -52,8 +54,9 @@ final class IdStore implements AutoCloseable {
         IntPredicate get() throws IOException;
     }
 
-    IdStore(Path dir, long indexId, IndexFiles files, MapMode mode) {
+    IdStore(Path dir, Path tablePath, long indexId, IndexFiles files, MapMode mode) {
         this.dir = dir;
+        this.tablePath = tablePath;
         this.indexId = indexId;
         this.files = files;
         this.mode = mode;
@@ -93,7 +96,7 @@ final class IdStore implements AutoCloseable {
         docEnd = docBytes;
         IdTable t;
         try {
-            t = IdTable.open(dir, indexId, MapMode.READ_WRITE);
+            t = IdTable.open(tablePath, indexId, MapMode.READ_WRITE);
         } catch (CorruptIndexException e) {
             t = null; // derived data: rebuilt below
         }
@@ -162,7 +165,7 @@ final class IdStore implements AutoCloseable {
         Path build = dir.resolve(BUILD_DIR);
         deleteBuildDir(build);
         Files.createDirectories(build);
-        Path staged = build.resolve(FileKind.IDS.fileName());
+        Path staged = build.resolve(tablePath.getFileName());
         IdTable fresh = IdTable.create(staged, indexId, IdTable.capacityFor(2 * (keyed + extra)));
         try {
             long inserted = 0;
@@ -175,7 +178,7 @@ final class IdStore implements AutoCloseable {
             }
             fresh.force();
             fresh.file().forceMetadata();
-            Path target = dir.resolve(FileKind.IDS.fileName());
+            Path target = tablePath;
             Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             io.mmgraph.store.Directories.force(dir);
             if (DurabilityRecorder.listener() != null) {
@@ -279,9 +282,9 @@ final class IdStore implements AutoCloseable {
         }
         synchronized (retired) {
             if (table == null) {
-                t = IdTable.open(dir, indexId, mode);
+                t = IdTable.open(tablePath, indexId, mode);
                 if (t == null) {
-                    throw new CorruptIndexException(dir.resolve(FileKind.IDS.fileName()), "the id table is missing; "
+                    throw new CorruptIndexException(tablePath, "the id table is missing; "
                             + "opening the index for writing once rebuilds it");
                 }
                 table = t;
@@ -293,7 +296,7 @@ final class IdStore implements AutoCloseable {
     /** A reader, at refresh: opens the id table again when a writer replaced it by a larger one. */
     void refresh() throws IOException {
         IdTable t = table;
-        if (t != null && !t.fileKey().equals(IdTable.fileKeyOrNull(dir.resolve(FileKind.IDS.fileName())))) {
+        if (t != null && !t.fileKey().equals(IdTable.fileKeyOrNull(tablePath))) {
             synchronized (retired) {
                 retired.add(t);
                 table = null;

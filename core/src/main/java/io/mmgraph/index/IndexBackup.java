@@ -80,7 +80,7 @@ public final class IndexBackup {
         long bytes = 0;
         for (FileKind kind : m.kinds()) {
             long records = m.mappedRecords(kind); // reserved as opening checks: codes too, before training
-            bytes += copyCommitted(dir.resolve(kind.fileName()), out.resolve(kind.fileName()),
+            bytes += copyCommitted(m.path(dir, kind), m.path(out, kind),
                     m.committedLength(kind), IndexFiles.layout(kind, m), records);
         }
         if (m.codedCount() > 0) {
@@ -93,7 +93,7 @@ public final class IndexBackup {
         Manifest copy = new Manifest(0, m.indexId(), m.dimension(), m.metricCode(), m.maxDegree(),
                 Manifest.State.OPEN, m.committedCount(), m.extentSlots(), m.entryPoint(), m.buildBeamWidth(),
                 m.alpha(), m.committedLengths(), m.codeBytes(), m.codedCount(), m.codebookCrc(), m.codeTrainSize(),
-                m.deleteCount(), m.docBytes());
+                m.deleteCount(), m.docBytes(), m.generation());
         io.mmgraph.store.Directories.force(out); // the data files' entries, before a manifest names them
         ManifestFile.create(FormatConstants.manifestPath(out), copy);
         try (MMapGraph writer = MMapGraph.open(out)) {

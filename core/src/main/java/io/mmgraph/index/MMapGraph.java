@@ -111,6 +111,8 @@ public final class MMapGraph implements AutoCloseable {
     /** Published count at which the entry point is next moved towards the data's centre. */
     private final AtomicInteger nextRecentre = new AtomicInteger(RECENTRE_FIRST);
     private volatile boolean closed;
+    /** The commit of the generation {@link #compact()} wrote; null until then. Closing keeps it and commits nothing. */
+    private volatile Manifest compactedTo;
     private int extentsAtCommit;
     /** Product-quantization code bytes per vector; 0 for an index without codes. */
     private final int codeBytes;
@@ -171,7 +173,8 @@ public final class MMapGraph implements AutoCloseable {
         this.codedUpTo = manifest.codedCount();
         this.codebookCrc = manifest.codebookCrc();
         this.deletesKnown = manifest.deleteCount();
-        this.ids = files.keys() == null ? null : new IdStore(dir, manifest.indexId(), files, mode);
+        this.ids = files.keys() == null ? null
+                : new IdStore(dir, manifest.path(dir, FileKind.IDS), manifest.indexId(), files, mode);
         this.graph = new StoredGraph(files.lists(), files.vectors(), kernels, metric);
         this.searchers = ThreadLocal.withInitial(() -> new QueryContext(graph, dimension));
         if (lock != null) {
@@ -227,6 +230,7 @@ public final class MMapGraph implements AutoCloseable {
                             options.extentSlots()), codeBytes, 0, 0, codeBytes > 0 ? options.codeTrainSize() : 0, 0);
             // Data files first, manifest last: the manifest's existence is what makes the directory an index.
             IndexFiles.create(dir, first).close();
+            Files.deleteIfExists(FormatConstants.codebookPath(dir)); // a creation that died may have trained one
             ManifestFile.create(manifestPath, first);
             io.mmgraph.store.Directories.force(dir);
             return openWriter(dir, lock);
@@ -263,7 +267,7 @@ public final class MMapGraph implements AutoCloseable {
         MMapGraph g = openReadOnly(dir, MapMode.READ_ONLY);
         if (io == VectorIo.DIRECT) {
             try {
-                g.directVectors = new DirectVectors(dir.resolve(FileKind.VECTORS.fileName()),
+                g.directVectors = new DirectVectors(g.manifest.path(dir, FileKind.VECTORS),
                         g.files.file(FileKind.VECTORS).layout(), g.dimension, DIRECT_CACHE_VECTORS);
             } catch (IOException | RuntimeException e) {
                 try {
@@ -291,9 +295,21 @@ public final class MMapGraph implements AutoCloseable {
             throw new IllegalArgumentException("a reader maps READ_ONLY or PRIVATE; use open() to write");
         }
         requireIndex(dir);
-        Manifest m = ManifestFile.read(FormatConstants.manifestPath(dir)).newest();
-        IndexFiles files = IndexFiles.open(dir, m, mode);
-        return new MMapGraph(dir, mode, null, null, files, m, false);
+        for (int attempt = 0; ; attempt++) {
+            Manifest m = ManifestFile.read(FormatConstants.manifestPath(dir)).newest();
+            IndexFiles files;
+            try {
+                files = IndexFiles.open(dir, m, mode);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // A compaction committed a new generation and deleted this one's files since the manifest was read.
+                if (attempt < 3 && ManifestFile.read(FormatConstants.manifestPath(dir)).newest().generation()
+                        != m.generation()) {
+                    continue;
+                }
+                throw e;
+            }
+            return new MMapGraph(dir, mode, null, null, files, m, false);
+        }
     }
 
     private static void requireIndex(Path dir) throws IOException {
@@ -305,6 +321,7 @@ public final class MMapGraph implements AutoCloseable {
     private static MMapGraph openWriter(Path dir, WriterLock lock) throws IOException {
         Path manifestPath = FormatConstants.manifestPath(dir);
         Manifest m = ManifestFile.read(manifestPath).newest();
+        IndexCompactor.deleteOtherGenerations(dir, m); // a compaction's leftovers, or the generation it replaced
         if (!m.hasKeys()) {
             // Format 1 to 3: add the deletes log where missing and the (empty) keys and docs; the open commit below
             // names them and writes format 4.
@@ -1068,6 +1085,55 @@ public final class MMapGraph implements AutoCloseable {
         }
     }
 
+    /**
+     * Compacts the index, then closes this writer: consolidates deletions ({@link #consolidate}), commits, and writes
+     * the live vectors, numbered anew in order (with their ids, payloads, codes and neighbour lists), to the files of
+     * the index's next generation, which one manifest commit then names; the previous generation's files are deleted
+     * as this writer closes. Deleted vectors' space is reclaimed and ordinals change (ids do not). A crash at any
+     * point leaves either generation whole. Readers that have the index open go on searching the generation they
+     * mapped; their next {@link #refresh()} throws {@link IndexCompactedException}, and they reopen. Needs disk space
+     * for the live part of the index besides the current files. Reopen the index to go on writing.
+     *
+     * @return the vectors before and after (the deleted ones are gone)
+     */
+    public CompactionResult compact() throws IOException {
+        ensureWritable();
+        reportCommitFailure();
+        AutoCommit a;
+        synchronized (autoCommitLock) {
+            closing = true; // no durability mode starts a timer now: this writer closes when done
+            a = autoCommit;
+            autoCommit = null;
+        }
+        if (a != null) {
+            a.close();
+        }
+        consolidate();
+        insertGate.writeLock().lock();
+        try {
+            IndexCompactor.Result r;
+            synchronized (writeLock) {
+                ensureOpen();
+                commit(Manifest.State.OPEN);
+                r = IndexCompactor.writeNextGeneration(dir, manifest, files, liveOrdinals());
+                ManifestFile.commit(FormatConstants.manifestPath(dir), manifestChannel, r.manifest());
+                manifest = r.manifest();
+                compactedTo = r.manifest();
+            }
+            close();
+            return new CompactionResult(r.before(), r.after(), r.manifest().generation());
+        } catch (InternalError e) {
+            throw fault(e);
+        } finally {
+            if (insertGate.writeLock().isHeldByCurrentThread()) {
+                insertGate.writeLock().unlock();
+            }
+        }
+    }
+
+    /** What {@link #compact()} did: vectors before and after, and the generation it wrote. */
+    public record CompactionResult(int before, int after, int generation) {}
+
     /** Whether {@code ordinal} is deleted, as this handle sees it (a reader: as of its last refresh). */
     public boolean isDeleted(int ordinal) throws IOException {
         ensureOpen();
@@ -1210,6 +1276,9 @@ public final class MMapGraph implements AutoCloseable {
     }
 
     private void commit(Manifest.State state) throws IOException {
+        if (compactedTo != null) {
+            return; // the compacted generation is committed; nothing of the previous one is left to commit
+        }
         Manifest current = manifest;
         long deletes;
         int n;
@@ -1261,6 +1330,9 @@ public final class MMapGraph implements AutoCloseable {
                 throw new CorruptIndexException(FormatConstants.manifestPath(dir),
                         "the index was replaced by another one since it was opened; reopen it");
             }
+            if (newest.generation() != current.generation()) {
+                throw new IndexCompactedException(dir, current.generation(), newest.generation());
+            }
             for (FileKind kind : files.kinds()) {
                 RecordFile rf = files.file(kind);
                 long need = newest.committedLength(kind);
@@ -1279,7 +1351,7 @@ public final class MMapGraph implements AutoCloseable {
             if (files.keys() != null) {
                 files.docs().mapFor(newest.docBytes());
                 if (ids == null) {
-                    ids = new IdStore(dir, newest.indexId(), files, mode);
+                    ids = new IdStore(dir, newest.path(dir, FileKind.IDS), newest.indexId(), files, mode);
                 }
                 ids.refresh();
             }
@@ -1901,8 +1973,9 @@ public final class MMapGraph implements AutoCloseable {
     public static boolean evictFromPageCache(Path dir) throws IOException {
         requireIndex(dir);
         boolean all = io.mmgraph.store.NativeIO.evictFromPageCache(FormatConstants.manifestPath(dir).toString()) == 0;
+        Manifest m = ManifestFile.read(FormatConstants.manifestPath(dir)).newest();
         for (FileKind kind : FileKind.values()) {
-            Path file = dir.resolve(kind.fileName());
+            Path file = m.path(dir, kind);
             if (kind.required() || Files.exists(file)) {
                 all &= io.mmgraph.store.NativeIO.evictFromPageCache(file.toString()) == 0;
             }
@@ -1946,7 +2019,7 @@ public final class MMapGraph implements AutoCloseable {
             if (closed) {
                 return null;
             }
-            if (lock != null) {
+            if (lock != null && compactedTo == null) {
                 try {
                     commit(Manifest.State.CLEAN);
                 } catch (IOException e) {
@@ -1984,6 +2057,10 @@ public final class MMapGraph implements AutoCloseable {
         }
         if (manifestChannel != null) {
             failure = release(failure, manifestChannel::close);
+        }
+        Manifest compacted = compactedTo;
+        if (compacted != null) {
+            failure = release(failure, () -> IndexCompactor.deleteOtherGenerations(dir, compacted));
         }
         if (lock != null) {
             failure = release(failure, lock::close);
