@@ -9,7 +9,8 @@ import java.io.IOException;
 
 /** A stored vector as the CLI shows it: id, ordinal, payload (parsed where it is JSON) and, on request, the vector. */
 final class Documents {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Documents() {}
 

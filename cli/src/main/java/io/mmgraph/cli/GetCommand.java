@@ -46,7 +46,7 @@ final class GetCommand implements Callable<Integer> {
                 if (json) {
                     System.out.println(Documents.JSON.writeValueAsString(node));
                 } else {
-                    System.out.println("id " + node.get("id").asText() + "  ordinal " + ordinal + "  payload "
+                    System.out.println("id " + (node.get("id").isNull() ? "-" : node.get("id").asText()) + "  ordinal " + ordinal + "  payload "
                             + node.get("payload") + (withVector ? "\n  vector " + node.get("vector") : ""));
                 }
             }

@@ -87,9 +87,12 @@ final class ImportCommand implements Callable<Integer> {
     private void insert(MMapGraph index, List<float[]> batch, List<String> ids, List<String> payloads, int workers,
                         long before) throws java.io.IOException {
         long keyed = ids.stream().filter(java.util.Objects::nonNull).count();
-        if (keyed == 0 && payloads.stream().allMatch(java.util.Objects::isNull)) {
+        boolean plain = keyed == 0 && payloads.stream().allMatch(java.util.Objects::isNull);
+        if (plain && keyedFile != Boolean.TRUE) {
+            keyedFile = false;
             index.addAll(batch, workers);
-        } else if (keyed == batch.size()) {
+        } else if (keyed == batch.size() && keyedFile != Boolean.FALSE) {
+            keyedFile = true;
             index.upsertAll(ids, batch, payloads, workers);
         } else {
             int at = ids.indexOf(null);
@@ -97,6 +100,9 @@ final class ImportCommand implements Callable<Integer> {
                     + "document needs one when any has an id or a payload");
         }
     }
+
+    /** Whether the file's documents have ids (null until the first batch says). */
+    private Boolean keyedFile;
 
     /** Vectors read and inserted together: big enough to keep every thread busy, small enough for the heap. */
     static final int BATCH = 4096;

@@ -218,7 +218,7 @@ final class SearchCommand implements Callable<Integer> {
     static float[] parseVector(String text) {
         String t = text.strip();
         if (t.startsWith("[") && t.endsWith("]")) {
-            t = t.substring(1, t.length() - 1);
+            t = t.substring(1, t.length() - 1).strip();
         }
         String[] parts = t.split("[,\\s]+");
         float[] v = new float[parts.length];

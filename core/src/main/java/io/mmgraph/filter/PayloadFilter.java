@@ -42,6 +42,14 @@ public sealed interface PayloadFilter {
         return new Not(f);
     }
 
+    /**
+     * A field with a value outside {@code values}: a scalar not among them, or an array with at least one element not
+     * among them (Qdrant's {@code except}). A missing field has no such value.
+     */
+    static PayloadFilter noneOf(String field, java.util.Collection<?> values) {
+        return new NoneOf(field, Set.copyOf(values.stream().map(PayloadFilter::normalize).toList()));
+    }
+
     /** Numbers as Double, so that 1, 1L and 1.0 are one value; strings and booleans as they are. */
     private static Object normalize(Object v) {
         if (v instanceof Number n) {
@@ -70,6 +78,13 @@ public sealed interface PayloadFilter {
         @Override
         public boolean test(Object payload) {
             return anyScalar(JsonPayload.field(payload, field), values::contains);
+        }
+    }
+
+    record NoneOf(String field, Set<Object> values) implements PayloadFilter {
+        @Override
+        public boolean test(Object payload) {
+            return anyScalar(JsonPayload.field(payload, field), v -> !values.contains(v));
         }
     }
 

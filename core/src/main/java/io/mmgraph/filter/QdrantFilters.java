@@ -12,7 +12,7 @@ import java.util.Map;
  *  "must_not": [condition, …]}    none holds
  * condition:  {"key": "a.b", "match": {"value": v}}            equal (any element of an array)
  *             {"key": "a.b", "match": {"any": [v, …]}}         equal to one of
- *             {"key": "a.b", "match": {"except": [v, …]}}      equal to none of
+ *             {"key": "a.b", "match": {"except": [v, …]}}      a value (an array: an element) not among
  *             {"key": "a.b", "range": {"gt"|"gte"|"lt"|"lte": n, …}}
  *             a nested filter
  * </pre>
@@ -66,7 +66,7 @@ public final class QdrantFilters {
                 return PayloadFilter.anyOf(key, scalars(match.get("any"), where + ".match.any"));
             }
             if (match.containsKey("except")) {
-                return PayloadFilter.not(PayloadFilter.anyOf(key, scalars(match.get("except"), where + ".match.except")));
+                return PayloadFilter.noneOf(key, scalars(match.get("except"), where + ".match.except"));
             }
             throw new IllegalArgumentException(where + ".match needs value, any or except");
         }

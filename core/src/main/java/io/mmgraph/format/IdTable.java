@@ -55,6 +55,14 @@ public final class IdTable implements AutoCloseable {
         return (int) capacity;
     }
 
+    /**
+     * Slots for a table built to hold {@code ids}: room for half as many again before it is half full and grows, so
+     * that growth (a rebuild of the whole table) happens at geometrically spaced sizes.
+     */
+    public static int capacityForRebuild(long ids) {
+        return capacityFor(ids + ids / 2);
+    }
+
     private static SlotLayout layout(int capacity) {
         return new SlotLayout(FormatConstants.ID_SLOT_BYTES, capacity);
     }
@@ -80,15 +88,20 @@ public final class IdTable implements AutoCloseable {
      */
     public static IdTable open(Path path, long indexId, MapMode mode) throws IOException {
         for (int attempt = 0; ; attempt++) {
-            Object key;
+            Object key = fileKeyOrNull(path);
+            if (key == null) {
+                return null;
+            }
             ByteBuffer block = ByteBuffer.allocate(FormatConstants.BLOCK_SIZE);
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-                key = fileKey(path);
                 while (block.hasRemaining() && ch.read(block, block.position()) > 0) {
                     // read the header block
                 }
             } catch (NoSuchFileException e) {
                 return null;
+            }
+            if (!key.equals(fileKeyOrNull(path))) {
+                continue; // replaced by a larger table while the header was read: read the new one's
             }
             block.flip();
             FileHeader header = FileHeader.decode(path, block);

@@ -55,7 +55,7 @@ public final class IndexVerifier {
      *                writer's own check, whose limit grows, uses the {@link LongSupplier} form)
      */
     public static VerifyReport verify(Path dir, Manifest manifest, IndexFiles files, long idLimit) throws IOException {
-        return verify(dir, manifest, files, () -> idLimit, manifest.state() == Manifest.State.OPEN);
+        return verify(dir, manifest, files, null, () -> idLimit, manifest.state() == Manifest.State.OPEN);
     }
 
     /**
@@ -64,8 +64,8 @@ public final class IndexVerifier {
      * after the list that holds an id at or above its previous value. {@code listsMayChange}: a writer may be
      * rewriting lists meanwhile, so a list that looks damaged is re-read for a while before it is reported.
      */
-    public static VerifyReport verify(Path dir, Manifest manifest, IndexFiles files, LongSupplier idLimit,
-                                      boolean listsMayChange) throws IOException {
+    public static VerifyReport verify(Path dir, Manifest manifest, IndexFiles files, IdTable openTable,
+                                      LongSupplier idLimit, boolean listsMayChange) throws IOException {
         IndexVerifier v = new IndexVerifier(dir, manifest, files);
         v.listsMayChange = listsMayChange;
         v.checkManifest();
@@ -77,7 +77,7 @@ public final class IndexVerifier {
         v.checkCodes();
         java.util.BitSet deleted = v.checkDeletes();
         v.checkKeys();
-        v.checkIdTable(deleted);
+        v.checkIdTable(deleted, openTable);
         for (FileKind kind : files.kinds()) {
             v.checkPadding(files.file(kind), manifest.records(kind));
         }
@@ -210,27 +210,30 @@ public final class IndexVerifier {
     }
 
     /**
-     * The id table: present, not full (a probe must meet an empty slot), and finding every committed, live ordinal
-     * with an id under its hash. Stale slots (replaced, deleted or never committed ordinals) are allowed.
+     * The id table ({@code openTable}, the one the caller has open, or else the file): present, not full (a probe
+     * must meet an empty slot), and finding every committed, live ordinal with an id under its hash. Stale slots
+     * (replaced, deleted or never committed ordinals) are allowed.
      */
-    private void checkIdTable(java.util.BitSet deleted) throws IOException {
+    private void checkIdTable(java.util.BitSet deleted, IdTable openTable) throws IOException {
         KeyRecords keys = files.keys();
         if (keys == null) {
             return;
         }
         Path path = manifest.path(dir, FileKind.IDS);
-        IdTable table;
-        try {
-            table = IdTable.open(path, manifest.indexId(), io.mmgraph.store.MapMode.READ_ONLY);
-        } catch (CorruptIndexException e) {
-            problem(path, "id table: " + e.getMessage() + " (a writer rebuilds it)");
-            return;
-        }
+        IdTable table = openTable;
         if (table == null) {
-            problem(path, "the id table is missing (a writer rebuilds it)");
-            return;
+            try {
+                table = IdTable.open(path, manifest.indexId(), io.mmgraph.store.MapMode.READ_ONLY);
+            } catch (CorruptIndexException e) {
+                problem(path, "id table: " + e.getMessage() + " (a writer rebuilds it)");
+                return;
+            }
+            if (table == null) {
+                problem(path, "the id table is missing (a writer rebuilds it)");
+                return;
+            }
         }
-        try (table) {
+        try {
             long used = 0;
             for (int i = 0; i < table.capacity(); i++) {
                 used += table.slotOrdinalPlusOne(i) != 0 ? 1 : 0;
@@ -253,6 +256,10 @@ public final class IndexVerifier {
                 }
             }
             bytesChecked += (long) table.capacity() * FormatConstants.ID_SLOT_BYTES;
+        } finally {
+            if (table != openTable) {
+                table.close();
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import io.mmgraph.format.IdTable;
 import io.mmgraph.format.IndexFiles;
 import io.mmgraph.format.KeyHash;
 import io.mmgraph.format.KeyRecords;
+import io.mmgraph.format.Manifest;
 import io.mmgraph.store.DurabilityRecorder;
 import io.mmgraph.store.MapMode;
 
@@ -49,11 +50,6 @@ final class IdStore implements AutoCloseable {
     /** The writer's next byte of the docs file. */
     private long docEnd;
 
-    /** The ordinals not deleted, as the writer knows them (reading the deletes log may fail). */
-    interface LiveOrdinals {
-        IntPredicate get() throws IOException;
-    }
-
     IdStore(Path dir, Path tablePath, long indexId, IndexFiles files, MapMode mode) {
         this.dir = dir;
         this.tablePath = tablePath;
@@ -90,9 +86,9 @@ final class IdStore implements AutoCloseable {
     /**
      * The writer, at open: appends after the {@code docBytes} its commit covers (bytes past them are an unclean
      * shutdown's leftovers), and opens the id table, rebuilding it from the first {@code count} key records when it
-     * is missing or damaged.
+     * is missing or its header is damaged.
      */
-    void openForWriting(long docBytes, int count, LiveOrdinals live) throws IOException {
+    void openForWriting(long docBytes, int count) throws IOException {
         docEnd = docBytes;
         IdTable t;
         try {
@@ -101,8 +97,27 @@ final class IdStore implements AutoCloseable {
             t = null; // derived data: rebuilt below
         }
         if (t == null) {
-            rebuild(count, live.get(), 0);
+            rebuild(count, 0);
         } else {
+            table = t;
+        }
+    }
+
+    /**
+     * Makes sure the index {@code m} describes has its id table, building it from the committed key records where it
+     * is missing or its header damaged: a writer calls it before it commits anything (after an upgrade, before the
+     * first commit that names keys).
+     */
+    static void ensureTable(Path dir, Manifest m, IndexFiles files) throws IOException {
+        try (IdStore s = new IdStore(dir, m.path(dir, FileKind.IDS), m.indexId(), files, MapMode.READ_WRITE)) {
+            s.openForWriting(m.docBytes(), (int) m.committedCount());
+        }
+    }
+
+    /** A reader, at open: opens the id table if there is one (a look-up reports a missing one by name). */
+    void openForReading() throws IOException {
+        IdTable t = IdTable.open(tablePath, indexId, mode);
+        if (t != null) {
             table = t;
         }
     }
@@ -134,16 +149,15 @@ final class IdStore implements AutoCloseable {
 
     /**
      * Adds {@code ordinal} under {@code hash} to the id table (the writer, under its id lock), first growing the
-     * table when it would be more than half full: rebuilt from the key records of {@code [0, limit)} that
-     * {@code live} accepts.
+     * table when it would be more than half full: rebuilt from the key records of {@code [0, limit)}.
      */
-    void index(long hash, int ordinal, int limit, IntPredicate live) throws IOException {
+    void index(long hash, int ordinal, int limit) throws IOException {
         IdTable t = table;
         if (used < 0) {
             used = t.countUsed();
         }
         if (2 * (used + 1) > t.capacity()) {
-            rebuild(limit, live, 1);
+            rebuild(limit, 1);
             t = table;
         }
         t.insert(hash, ordinal);
@@ -151,52 +165,52 @@ final class IdStore implements AutoCloseable {
     }
 
     /**
-     * Builds a table of the ids of key records {@code [0, limit)} that {@code live} accepts, with room for
-     * {@code extra} more and then as many again, aside, and renames it over the current one (readers notice at
-     * refresh; their old mapping stays valid).
+     * Builds a table of the ids of every key record in {@code [0, limit)}, with room for {@code extra} more and then
+     * as many again, aside, and renames it over the current one (readers notice at refresh; their old mapping stays
+     * valid). Deleted and replaced ordinals keep their slots: their deletions may not be committed yet, and a table
+     * that lacked a committed vector's id would lose it for readers and after a crash. Compaction drops them.
      */
-    private void rebuild(int limit, IntPredicate live, int extra) throws IOException {
+    private void rebuild(int limit, int extra) throws IOException {
         KeyRecords keys = files.keys();
         long keyed = 0;
         for (int ord = 0; ord < limit; ord++) {
-            KeyRecords.Key k = readKey(keys, ord);
-            keyed += k.hasKey() && live.test(ord) ? 1 : 0;
+            keyed += readKey(keys, ord).hasKey() ? 1 : 0;
         }
         Path build = dir.resolve(BUILD_DIR);
         deleteBuildDir(build);
         Files.createDirectories(build);
         Path staged = build.resolve(tablePath.getFileName());
-        IdTable fresh = IdTable.create(staged, indexId, IdTable.capacityFor(2 * (keyed + extra)));
+        IdTable fresh = IdTable.create(staged, indexId, IdTable.capacityForRebuild(keyed + extra));
+        long inserted = 0;
         try {
-            long inserted = 0;
             for (int ord = 0; ord < limit; ord++) {
                 KeyRecords.Key k = readKey(keys, ord);
-                if (k.hasKey() && live.test(ord)) {
+                if (k.hasKey()) {
                     fresh.insert(k.keyHash(), ord);
                     inserted++;
                 }
             }
             fresh.force();
             fresh.file().forceMetadata();
-            Path target = tablePath;
-            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            io.mmgraph.store.Directories.force(dir);
-            if (DurabilityRecorder.listener() != null) {
-                DurabilityRecorder.replaced(target, ByteBuffer.wrap(Files.readAllBytes(target)));
-            }
-            deleteBuildDir(build);
-            IdTable old = table;
-            table = fresh;
-            used = inserted;
-            if (old != null) {
-                synchronized (retired) {
-                    retired.add(old);
-                }
-            }
+            Files.move(staged, tablePath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
             fresh.close();
             throw e;
         }
+        // From the rename on, the new table is the one: slots must go into it whatever fails below.
+        IdTable old = table;
+        table = fresh;
+        used = inserted;
+        if (old != null) {
+            synchronized (retired) {
+                retired.add(old);
+            }
+        }
+        io.mmgraph.store.Directories.force(dir);
+        if (DurabilityRecorder.listener() != null) {
+            DurabilityRecorder.replaced(tablePath, ByteBuffer.wrap(Files.readAllBytes(tablePath)));
+        }
+        deleteBuildDir(build);
     }
 
     private static void deleteBuildDir(Path build) throws IOException {
@@ -274,8 +288,13 @@ final class IdStore implements AutoCloseable {
         return k;
     }
 
-    /** The id table, opened at a reader's first look-up. */
-    private IdTable table() throws IOException {
+    /** The id table this store has open, or null (a reader of an index whose table is missing). */
+    IdTable openTable() {
+        return table;
+    }
+
+    /** The id table (a reader's: opened at open or refresh, or at its first look-up after a writer rebuilt it). */
+    IdTable table() throws IOException {
         IdTable t = table;
         if (t != null) {
             return t;

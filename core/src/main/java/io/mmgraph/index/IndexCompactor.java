@@ -73,6 +73,9 @@ final class IndexCompactor {
                         list[kept++] = neighbor;
                     }
                 }
+                if (kept == 0 && degree > 0) {
+                    kept = liveTwoHops(from, ord, renumbered, at, list, n);
+                }
                 to.lists().write(at, list, kept);
                 KeyRecords.Key k = keys.read(ord);
                 if (k == null) {
@@ -105,6 +108,28 @@ final class IndexCompactor {
         }
     }
 
+    /**
+     * The live neighbours of {@code ord}'s deleted neighbours, renumbered, at most R, into {@code out}: the list of a
+     * node whose neighbours were all deleted (consolidation keeps such a list as it is), so that it keeps edges.
+     */
+    private static int liveTwoHops(IndexFiles from, int ord, int[] renumbered, int self, int[] out, int n) {
+        int[] first = new int[out.length];
+        int[] second = new int[out.length];
+        int degree = from.lists().read(ord, first, n);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        int kept = 0;
+        for (int i = 0; i < degree && kept < out.length; i++) {
+            int d = from.lists().read(first[i], second, n);
+            for (int j = 0; j < d && kept < out.length; j++) {
+                int neighbor = renumbered[second[j]];
+                if (neighbor >= 0 && neighbor != self && seen.add(neighbor)) {
+                    out[kept++] = neighbor;
+                }
+            }
+        }
+        return kept;
+    }
+
     private static void copyRecord(RecordFile from, int ord, RecordFile to, int at) {
         MemorySegment.copy(from.segmentOf(ord), from.offsetOf(ord), to.segmentOf(at), to.offsetOf(at),
                 from.layout().recordBytes());
@@ -116,7 +141,7 @@ final class IndexCompactor {
         for (int ord = 0; ord < count; ord++) {
             keyed += files.keys().read(ord).hasKey() ? 1 : 0;
         }
-        try (IdTable table = IdTable.create(path, m.indexId(), IdTable.capacityFor(2 * keyed))) {
+        try (IdTable table = IdTable.create(path, m.indexId(), IdTable.capacityForRebuild(keyed))) {
             for (int ord = 0; ord < count; ord++) {
                 KeyRecords.Key k = files.keys().read(ord);
                 if (k.hasKey()) {
@@ -129,8 +154,8 @@ final class IndexCompactor {
     }
 
     /**
-     * Deletes the data files of every generation but {@code m}'s, and an id-table build left over: the leftovers of
-     * a compaction that died before its commit, or of the generation it replaced. The writer calls it at open, with
+     * Deletes the data files of every generation but {@code m}'s: the leftovers of a compaction that died before its
+     * commit, or of the generation it replaced. The writer calls it at open, with
      * the index locked; readers that still map such files keep reading them (an unlinked file lives while mapped).
      */
     static void deleteOtherGenerations(Path dir, Manifest m) throws IOException {

@@ -152,6 +152,8 @@ public final class MMapGraph implements AutoCloseable {
      * commit that first covers it, so that no commit holds both or neither.
      */
     private final java.util.TreeMap<Integer, Integer> supersedes = new java.util.TreeMap<>();
+    /** The size of {@link #supersedes}, readable without the lock: publication settles them when it is not 0. */
+    private volatile int pendingSupersedes;
 
     private MMapGraph(Path dir, MapMode mode, WriterLock lock, FileChannel manifestChannel, IndexFiles files,
                       Manifest manifest, boolean recovered) {
@@ -308,7 +310,16 @@ public final class MMapGraph implements AutoCloseable {
                 }
                 throw e;
             }
-            return new MMapGraph(dir, mode, null, null, files, m, false);
+            MMapGraph g = new MMapGraph(dir, mode, null, null, files, m, false);
+            try {
+                if (g.ids != null) {
+                    g.ids.openForReading(); // now, with the files: a compaction may delete this generation's soon
+                }
+            } catch (IOException | RuntimeException e) {
+                g.close();
+                throw e;
+            }
+            return g;
         }
     }
 
@@ -334,12 +345,14 @@ public final class MMapGraph implements AutoCloseable {
             boolean recovered = m.state() == Manifest.State.OPEN;
             int[] sparse = recovered ? repairLists(files, m.committedCount()) : new int[0];
             channel = FileChannel.open(manifestPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            // The id table first (built where missing, as after an upgrade): a commit naming keys must find it.
+            IdStore.ensureTable(dir, m, files);
             // Mark the index open: if this writer dies, the next one knows to repair neighbour lists.
             Manifest opened = m.next(Manifest.State.OPEN, m.committedCount(), m.committedLengths());
             ManifestFile.commit(manifestPath, channel, opened);
             MMapGraph g = new MMapGraph(dir, MapMode.READ_WRITE, lock, channel, files, opened, recovered);
             try {
-                g.ids.openForWriting(m.docBytes(), (int) m.committedCount(), g::liveOrdinals);
+                g.ids.openForWriting(m.docBytes(), (int) m.committedCount());
                 g.relink(sparse);
             } catch (IOException | RuntimeException e) {
                 g.close();
@@ -631,11 +644,12 @@ public final class MMapGraph implements AutoCloseable {
                     int old = id == null ? -1 : ids.find(id, ord, live);
                     long hash = ids.append(ord, id, payloads[i]);
                     if (id != null) {
-                        ids.index(hash, ord, ord, live);
+                        ids.index(hash, ord, ord);
                     }
                     if (old >= 0) {
                         synchronized (deleteLock) {
                             supersedes.put(ord, old);
+                            pendingSupersedes = supersedes.size();
                         }
                     }
                 }
@@ -647,6 +661,7 @@ public final class MMapGraph implements AutoCloseable {
                 ids.rollback(first);
                 synchronized (deleteLock) {
                     supersedes.tailMap(first).clear();
+                    pendingSupersedes = supersedes.size();
                 }
                 if (e instanceof InternalError ie) {
                     throw fault(ie);
@@ -810,6 +825,11 @@ public final class MMapGraph implements AutoCloseable {
             }
             visible = published;
         }
+        if (pendingSupersedes > 0) {
+            synchronized (deleteLock) {
+                settleSupersedes(visible); // upserts published now: their old vectors leave every search
+            }
+        }
         int threshold = nextRecentre.get();
         if (visible >= threshold && nextRecentre.compareAndSet(threshold, threshold * 2)) {
             recentre(visible);
@@ -914,6 +934,7 @@ public final class MMapGraph implements AutoCloseable {
             logDeletion(old);
         }
         due.clear();
+        pendingSupersedes = supersedes.size();
     }
 
     /** The ordinals not deleted, as this handle knows them (the deletes log applied first). */
@@ -934,8 +955,13 @@ public final class MMapGraph implements AutoCloseable {
                 ensureOpen();
                 ordinal = ids.find(key, allocated, liveOrdinals());
             }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
             while (ordinal >= published) { // stored by an upsert still linking it
                 ensureOpen();
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("id " + id + " names vector " + ordinal + ", which an insert has not "
+                            + "published within 60 s (its linking failed?); nothing deleted");
+                }
                 java.util.concurrent.locks.LockSupport.parkNanos(100_000);
             }
         } catch (InternalError e) {
@@ -1108,22 +1134,39 @@ public final class MMapGraph implements AutoCloseable {
         if (a != null) {
             a.close();
         }
-        consolidate();
         insertGate.writeLock().lock();
         try {
             IndexCompactor.Result r;
-            synchronized (writeLock) {
-                ensureOpen();
-                commit(Manifest.State.OPEN);
-                r = IndexCompactor.writeNextGeneration(dir, manifest, files, liveOrdinals());
-                ManifestFile.commit(FormatConstants.manifestPath(dir), manifestChannel, r.manifest());
-                manifest = r.manifest();
-                compactedTo = r.manifest();
+            try {
+                consolidate();
+                synchronized (writeLock) {
+                    ensureOpen();
+                    commit(Manifest.State.OPEN);
+                    r = IndexCompactor.writeNextGeneration(dir, manifest, files, liveOrdinals());
+                    ManifestFile.commit(FormatConstants.manifestPath(dir), manifestChannel, r.manifest());
+                    manifest = r.manifest();
+                    compactedTo = r.manifest();
+                }
+            } catch (IOException | RuntimeException | InternalError e) {
+                // Nothing names the next generation: drop what was written of it, and go on as before.
+                try {
+                    IndexCompactor.deleteOtherGenerations(dir, manifest);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                synchronized (autoCommitLock) {
+                    closing = false;
+                }
+                if (a != null) {
+                    setDurability(a.durability());
+                }
+                if (e instanceof InternalError ie) {
+                    throw fault(ie);
+                }
+                throw e;
             }
             close();
             return new CompactionResult(r.before(), r.after(), r.manifest().generation());
-        } catch (InternalError e) {
-            throw fault(e);
         } finally {
             if (insertGate.writeLock().isHeldByCurrentThread()) {
                 insertGate.writeLock().unlock();
@@ -1351,7 +1394,9 @@ public final class MMapGraph implements AutoCloseable {
             if (files.keys() != null) {
                 files.docs().mapFor(newest.docBytes());
                 if (ids == null) {
-                    ids = new IdStore(dir, newest.path(dir, FileKind.IDS), newest.indexId(), files, mode);
+                    IdStore store = new IdStore(dir, newest.path(dir, FileKind.IDS), newest.indexId(), files, mode);
+                    store.openForReading();
+                    ids = store;
                 }
                 ids.refresh();
             }
@@ -1830,7 +1875,9 @@ public final class MMapGraph implements AutoCloseable {
         // The writer's limit grows while the check runs: inserts allocate nodes and link them into committed lists.
         java.util.function.LongSupplier idLimit = lock != null ? () -> allocated : () -> readerLimit;
         try {
-            VerifyReport report = IndexVerifier.verify(dir, m, files, idLimit, !quiet);
+            IdStore store = ids;
+            VerifyReport report = IndexVerifier.verify(dir, m, files, store == null ? null : store.openTable(), idLimit,
+                    !quiet);
             deliverPendingFault(report);
             return report;
         } catch (InternalError e) {

@@ -59,6 +59,10 @@ class PayloadFilterTest {
         assertFalse(PayloadFilter.and(List.of(en2011, PayloadFilter.equalTo("ok", false))).test(DOC));
         assertTrue(PayloadFilter.or(List.of(PayloadFilter.equalTo("lang", "de"), en2011)).test(DOC));
         assertTrue(PayloadFilter.not(PayloadFilter.equalTo("lang", "de")).test(DOC));
+        assertTrue(PayloadFilter.noneOf("tags", List.of("a", "b")).test(DOC), "3 is not among them");
+        assertFalse(PayloadFilter.noneOf("tags", List.of("a", "b", 3)).test(DOC));
+        assertFalse(PayloadFilter.noneOf("lang", List.of("en")).test(DOC));
+        assertFalse(PayloadFilter.noneOf("missing", List.of("en")).test(DOC));
         assertFalse(PayloadFilter.equalTo("lang", "en").test(null), "no payload matches no field condition");
         assertTrue(PayloadFilter.not(PayloadFilter.equalTo("lang", "en")).test(null));
         assertFalse(PayloadFilter.equalTo("meta", "x").test(DOC), "an object is no scalar");

@@ -44,6 +44,7 @@ public final class ChildMain {
                         Integer.parseInt(args[3]));
                 case "upsert-then-halt" -> upsertThenHalt(Path.of(args[1]), Integer.parseInt(args[2]),
                         Integer.parseInt(args[3]));
+                case "delete-grow-then-halt" -> deleteGrowThenHalt(Path.of(args[1]), Integer.parseInt(args[2]));
                 case "truncate-under-reader" -> truncateUnderReader(Path.of(args[1]), Long.parseLong(args[2]));
                 default -> throw new IllegalArgumentException("unknown task " + args[0]);
             };
@@ -130,6 +131,26 @@ public final class ChildMain {
             g.upsert("k" + key, TestVectors.vector(7, 2000 + i, g.dimension()), "{\"v\":" + (2000 + i) + "}");
         }
         say("upserted=" + (committed + tail));
+        Runtime.getRuntime().halt(EXIT_OK);
+        return EXIT_OK;
+    }
+
+    /**
+     * Deletes "a" and replaces "b" (neither committed), then upserts {@code more} new ids, enough to make the id table
+     * grow, and halts without a commit.
+     */
+    private static int deleteGrowThenHalt(Path dir, int more) throws Exception {
+        MMapGraph g = MMapGraph.open(dir);
+        g.delete("a");
+        g.upsert("b", TestVectors.vector(11, 1, g.dimension()), "{\"b\":2}");
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        java.util.List<float[]> vectors = new java.util.ArrayList<>();
+        for (int i = 0; i < more; i++) {
+            ids.add("n" + i);
+            vectors.add(TestVectors.vector(11, 100 + i, g.dimension()));
+        }
+        g.upsertAll(ids, vectors, null, 2);
+        say("grown=" + java.nio.file.Files.size(dir.resolve("ids.mmg")));
         Runtime.getRuntime().halt(EXIT_OK);
         return EXIT_OK;
     }

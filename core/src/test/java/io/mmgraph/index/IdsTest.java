@@ -275,6 +275,30 @@ class IdsTest {
     }
 
     @Test
+    void aTableGrownOverUncommittedDeletionsStillFindsTheirIdsAfterACrash() throws Exception {
+        Path dir = tmp.resolve("idx");
+        try (MMapGraph w = MMapGraph.create(dir, options())) {
+            w.upsert("a", vec(11, 0), "{\"a\":1}");
+            w.upsert("b", vec(11, 1), "{\"b\":1}");
+        }
+        long before = Files.size(dir.resolve(FileKind.IDS.fileName()));
+        ChildJvm.Result child = ChildJvm.main(ChildMain.class).args("delete-grow-then-halt", dir, 5000).run();
+        assertEquals(0, child.exitCode(), child.describe());
+        assertTrue(child.stdout().contains("grown="), child.describe());
+        assertTrue(Files.size(dir.resolve(FileKind.IDS.fileName())) > before, "the table grew before the crash");
+        try (MMapGraph r = MMapGraph.openReadOnly(dir)) {
+            assertEquals("{\"a\":1}", r.get("a").orElseThrow(() -> new AssertionError("lost a")).payload());
+            assertEquals("{\"b\":1}", r.get("b").orElseThrow(() -> new AssertionError("lost b")).payload());
+            assertTrue(r.verify().ok(), r.verify().problems().toString());
+        }
+        try (MMapGraph w = MMapGraph.open(dir)) {
+            w.upsert("a", vec(11, 2), "{\"a\":2}");
+            assertEquals(1, w.deletedCount(), "the upsert found and replaced the committed a");
+            assertEquals(2, w.size() - w.deletedCount());
+        }
+    }
+
+    @Test
     void randomizedUpsertsAndDeletesMatchAModelAcrossReopens() throws IOException {
         Random r = TestSeeds.random("IdsTest.model");
         Path dir = tmp.resolve("idx");
