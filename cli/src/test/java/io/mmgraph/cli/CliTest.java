@@ -296,7 +296,7 @@ class CliTest {
         assertEquals(0, v.exit());
         assertTrue(v.out().startsWith("mmgraph "), v.out());
         for (String cmd : List.of("demo", "create", "import", "export", "stats", "check", "search", "gen", "get",
-                "delete", "compact", "backup", "warm")) {
+                "delete", "compact", "serve", "backup", "warm")) {
             Result h = run(cmd, "--help");
             assertEquals(0, h.exit(), cmd);
             assertTrue(h.out().contains("Usage: mmgraph " + cmd), h.out());
