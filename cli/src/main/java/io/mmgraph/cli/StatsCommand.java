@@ -22,6 +22,10 @@ final class StatsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = "--reachability", description = {"Also count the nodes no search can reach from the entry point",
+            "(a walk over every neighbour list); `mmgraph relink` links them again."})
+    boolean reachability;
+
     @Option(names = "--evict", description = {"Time cold opens: drop the index's files from the OS page cache",
             "(posix_fadvise DONTNEED; Linux) before opening, and again before a second open (coldReopenMillis:",
             "the first open in a JVM also pays for class loading and native linking)."})
@@ -58,6 +62,9 @@ final class StatsCommand implements Callable<Integer> {
             m.put("averageDegree", g.averageDegree());
             m.put("maxDegreeFound", g.maxDegree());
             m.put("isolatedNodes", g.isolated());
+            if (reachability) {
+                m.put("unreachableNodes", index.unreachable().length);
+            }
             m.put("openMillis", openMs);
             if (coldReopenMs != null) {
                 m.put("coldReopenMillis", coldReopenMs);

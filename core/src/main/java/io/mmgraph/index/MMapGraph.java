@@ -1860,6 +1860,74 @@ public final class MMapGraph implements AutoCloseable {
     }
 
     /**
+     * The published nodes a search cannot reach: not reachable from the entry point by the graph's edges (a
+     * breadth-first walk over every list; an int per node of heap while it runs). Incremental insertion can leave
+     * nodes whose every in-edge was pruned away; {@link #linkUnreachable} links them again.
+     */
+    public int[] unreachable() throws IOException {
+        ensureOpen();
+        int n = published;
+        if (n == 0) {
+            return new int[0];
+        }
+        java.util.BitSet seen = new java.util.BitSet(n);
+        int[] queue = new int[n];
+        int[] ids = new int[maxDegree];
+        int head = 0;
+        int tail = 0;
+        int entry = entryPoint;
+        queue[tail++] = entry;
+        seen.set(entry);
+        try {
+            while (head < tail) {
+                int d = graph.neighbors(queue[head++], ids, n);
+                for (int i = 0; i < d; i++) {
+                    if (!seen.get(ids[i])) {
+                        seen.set(ids[i]);
+                        queue[tail++] = ids[i];
+                    }
+                }
+            }
+        } catch (InternalError e) {
+            throw fault(e);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
+        int[] out = new int[n - tail];
+        for (int ord = seen.nextClearBit(0), k = 0; ord < n; ord = seen.nextClearBit(ord + 1)) {
+            out[k++] = ord;
+        }
+        return out;
+    }
+
+    /**
+     * Links every node {@link #unreachable()} finds again, as an insert would (a search from the entry point for its
+     * neighbours, its list pruned from them, back-edges to it added to theirs), on {@code threads} threads, holding
+     * inserts off; returns how many it linked. The lists are durable at the next commit.
+     */
+    public int linkUnreachable(int threads) throws IOException {
+        ensureWritable();
+        insertGate.writeLock().lock();
+        try {
+            ensureOpen();
+            int[] nodes = unreachable();
+            int n = published;
+            int entry = entryPoint;
+            AtomicInteger cursor = new AtomicInteger();
+            runOn(Math.max(1, Math.min(threads, nodes.length)), () -> {
+                for (int i = cursor.getAndIncrement(); i < nodes.length; i = cursor.getAndIncrement()) {
+                    builder.link(workers.get(), nodes[i], entry, n);
+                }
+            });
+            return nodes.length;
+        } catch (InternalError e) {
+            throw fault(e);
+        } finally {
+            insertGate.writeLock().unlock();
+        }
+    }
+
+    /**
      * Full verification of the last commit this process knows: reads every committed byte of every file (see
      * {@link IndexVerifier}). Opening reads only headers; this is the check that reads the rest.
      */
