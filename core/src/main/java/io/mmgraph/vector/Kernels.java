@@ -51,7 +51,9 @@ public final class Kernels {
             sum += (double) x * x;
         }
         float norm = (float) Math.sqrt(sum);
-        if (norm > 0) {
+        // Already of unit length as far as float arithmetic can tell (what embedding models return): kept bit for bit,
+        // so that reading it back returns what was stored; cosine distances move by at most 1e-6.
+        if (norm > 0 && Math.abs(sum - 1.0) > 1e-6) {
             float inv = (float) (1.0 / Math.sqrt(sum));
             for (int i = 0; i < v.length; i++) {
                 v[i] *= inv;
