@@ -107,8 +107,16 @@ final class ImportCommand implements Callable<Integer> {
     /** Vectors read and inserted together: big enough to keep every thread busy, small enough for the heap. */
     static final int BATCH = 4096;
 
+    @Option(names = "--embed", description = {"FILE is a folder of text (.txt, .md) or one such file: cut each into",
+            "chunks of about 1,000 characters, embed them locally with all-MiniLM-L6-v2 (384-d, cosine; offline),",
+            "and store each under the id PATH#N with payload {\"path\", \"chunk\", \"text\"}. Importing again replaces them."})
+    boolean embed;
+
     @Override
     public Integer call() throws Exception {
+        if (embed) {
+            return new TextImport(dir, file, syncEvery).run();
+        }
         try (VectorSource reader = open(file)) {
             if (dim != null && reader.count() > 0 && reader.dimension() != dim) {
                 throw new DimensionMismatchException(file.toString(), dim, reader.dimension());

@@ -27,8 +27,22 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
+    /**
+     * Libraries log through SLF4J's simple binding: warnings and errors only, on stderr (stdout carries results), and
+     * nothing from the tokenizer's GPU probe. A -D on the command line wins.
+     */
+    static void quietLibraryLogging() {
+        for (String[] kv : new String[][] {{"org.slf4j.simpleLogger.defaultLogLevel", "warn"},
+                {"org.slf4j.simpleLogger.logFile", "System.err"}, {"org.slf4j.simpleLogger.log.ai.djl", "error"}}) {
+            if (System.getProperty(kv[0]) == null) {
+                System.setProperty(kv[0], kv[1]);
+            }
+        }
+    }
+
     /** Runs the command line and returns the exit code (tests call this). */
     public static int run(String... args) {
+        quietLibraryLogging();
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("mmgraph: " + describe(e));

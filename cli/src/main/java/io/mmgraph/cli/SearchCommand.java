@@ -38,6 +38,10 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--like", paramLabel = "ID", description = "One query: the vector the id names (which is left out of the results).")
     String like;
 
+    @Option(names = "--text", paramLabel = "TEXT",
+            description = "One query: this text, embedded locally with all-MiniLM-L6-v2 (for an index built by import --embed).")
+    String text;
+
     @Option(names = {"-k", "--k"}, defaultValue = "10", paramLabel = "K", description = "Neighbours per query (default: ${DEFAULT-VALUE}).")
     int k;
 
@@ -89,9 +93,9 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int modes = (queries != null ? 1 : 0) + (vector != null ? 1 : 0) + (like != null ? 1 : 0);
+        int modes = (queries != null ? 1 : 0) + (vector != null ? 1 : 0) + (like != null ? 1 : 0) + (text != null ? 1 : 0);
         if (modes != 1) {
-            throw new IllegalArgumentException("give exactly one of --queries FILE, --vector V and --like ID");
+            throw new IllegalArgumentException("give exactly one of --queries FILE, --vector V, --like ID and --text TEXT");
         }
         if (queries == null) {
             return searchOne();
@@ -181,6 +185,8 @@ final class SearchCommand implements Callable<Integer> {
                 }
                 self = d.get().ordinal();
                 q = index.vector(self);
+            } else if (text != null) {
+                q = new io.mmgraph.embed.TextEmbedder().embed(text);
             } else {
                 q = parseVector(vector);
             }
@@ -200,9 +206,10 @@ final class SearchCommand implements Callable<Integer> {
                 node.put("distance", n.distance());
                 results.add(node);
                 if (!json) {
+                    String shown = node.get("payload").isNull() ? "" : node.get("payload").has("text")
+                            ? snippet(node.get("payload").get("text").asText()) : node.get("payload").toString();
                     System.out.printf(java.util.Locale.ROOT, "%3d  %-24s  ordinal %-9d  distance %-12.6g  %s%n", rank,
-                            node.get("id").isNull() ? "-" : node.get("id").asText(), n.ordinal(), n.distance(),
-                            node.get("payload").isNull() ? "" : node.get("payload").toString());
+                            node.get("id").isNull() ? "-" : node.get("id").asText(), n.ordinal(), n.distance(), shown);
                 }
             }
             if (json) {
@@ -212,6 +219,12 @@ final class SearchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The start of a stored text, on one line. */
+    static String snippet(String text) {
+        String t = text.replaceAll("\\s+", " ").strip();
+        return t.length() <= 100 ? t : t.substring(0, 97) + "...";
     }
 
     /** "0.1, 0.2, 0.3" or "[0.1, 0.2, 0.3]". */

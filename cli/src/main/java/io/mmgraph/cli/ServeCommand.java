@@ -36,9 +36,6 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"); // Jetty's start-up chatter
-        }
         String key = apiKey != null ? apiKey : System.getenv("MMGRAPH_API_KEY");
         MmgraphServer server = MmgraphServer.start(new MmgraphServer.Config(dir, bind, port,
                 key == null || key.isEmpty() ? null : key, ScaleCommand.parseSize(maxRequestSize)));

@@ -390,6 +390,30 @@ class CliTest {
     }
 
     @Test
+    void aFolderOfTextsIsEmbeddedLocallyAndSearchedByText() throws IOException {
+        Path texts = tmp.resolve("texts");
+        Files.createDirectories(texts.resolve("notes"));
+        Files.writeString(texts.resolve("cats.txt"), "Cats are small domesticated mammals.\n\nThey sleep a lot and like warm places.\n");
+        Files.writeString(texts.resolve("notes/finance.md"), "# Report\n\nQuarterly revenue rose four percent while costs fell.\n");
+        Files.writeString(texts.resolve("rust.txt"), "The Rust compiler checks ownership and borrowing at compile time.\n");
+        Files.write(texts.resolve("image.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'}); // not text: not read
+        Path index = tmp.resolve("index");
+        Result imp = run("import", index.toString(), texts.toString(), "--embed");
+        assertEquals(0, imp.exit(), imp.err());
+        assertTrue(imp.out().contains("embedded and imported 3 chunks of 3 files"), imp.out());
+        Result cat = run("search", index.toString(), "--text", "where does my kitten like to nap", "-k", "1", "--json");
+        assertEquals(0, cat.exit(), cat.err());
+        assertTrue(cat.out().startsWith("{\"results\":[{\"id\":\"cats.txt#0\",\"ordinal\":0,\"payload\":{\"path\":\"cats.txt\","
+                + "\"chunk\":0,\"text\":\"Cats are small domesticated mammals. They sleep a lot"), cat.out());
+        Result money = run("search", index.toString(), "--text", "how much did sales grow", "-k", "1");
+        assertTrue(money.out().contains("notes/finance.md#0"), money.out());
+        // Importing again replaces the chunks rather than adding copies.
+        assertEquals(0, run("import", index.toString(), texts.toString(), "--embed").exit());
+        Result stats = run("stats", index.toString(), "--json");
+        assertTrue(stats.out().contains("\"count\":6") && stats.out().contains("\"deleted\":3"), stats.out());
+    }
+
+    @Test
     void aBadJsonLinesDocumentIsANamedErrorWithItsLine() throws IOException {
         Path docs = tmp.resolve("bad.jsonl");
         Files.writeString(docs, "{\"id\":\"a\",\"vector\":[1,2]}\n{\"id\":\"b\",\"vector\":[1,\"x\"]}\n");
