@@ -60,26 +60,7 @@ class PowerLossTest {
         List<Ack> acks = new ArrayList<>();
         float[][] data = new SyntheticData(DIM, 20, 11).bases(1_600);
         SplittableRandom r = new SplittableRandom(20261202);
-        DurabilityRecorder.install(new DurabilityRecorder.Listener() {
-            @Override
-            public void durable(Path file, long offset, ByteBuffer bytes) {
-                byte[] b = new byte[bytes.remaining()];
-                bytes.duplicate().get(b);
-                events.add(new Event(file.getFileName().toString(), offset, b, -1, false));
-            }
-
-            @Override
-            public void length(Path file, long length) {
-                events.add(new Event(file.getFileName().toString(), 0, null, length, false));
-            }
-
-            @Override
-            public void replaced(Path file, ByteBuffer contents) {
-                byte[] b = new byte[contents.remaining()];
-                contents.duplicate().get(b);
-                events.add(new Event(file.getFileName().toString(), 0, b, b.length, true));
-            }
-        });
+        DurabilityRecorder.install(recorder(events));
         long maxCommitted;
         List<Integer> deletedInOrder = new ArrayList<>();
         try (MMapGraph g = MMapGraph.create(dir, IndexOptions.dimension(DIM).withExtentSlots(128).withMaxDegree(8)
@@ -194,6 +175,33 @@ class PowerLossTest {
         assertTrue(createCuts > 0, "some cuts inside create() left no index, and creating again worked");
     }
 
+    /**
+     * A listener that logs every durable event into {@code events}, by file name. Files built aside (in a build
+     * folder) before a rename log under the name they are renamed to: harmless, since the rename then writes them whole.
+     */
+    static DurabilityRecorder.Listener recorder(List<Event> events) {
+        return new DurabilityRecorder.Listener() {
+            @Override
+            public void durable(Path file, long offset, ByteBuffer bytes) {
+                byte[] b = new byte[bytes.remaining()];
+                bytes.duplicate().get(b);
+                events.add(new Event(file.getFileName().toString(), offset, b, -1, false));
+            }
+
+            @Override
+            public void length(Path file, long length) {
+                events.add(new Event(file.getFileName().toString(), 0, null, length, false));
+            }
+
+            @Override
+            public void replaced(Path file, ByteBuffer contents) {
+                byte[] b = new byte[contents.remaining()];
+                contents.duplicate().get(b);
+                events.add(new Event(file.getFileName().toString(), 0, b, b.length, true));
+            }
+        };
+    }
+
     private static long committedDeletes(Path dir) throws IOException {
         return io.mmgraph.format.ManifestFile.read(io.mmgraph.format.FormatConstants.manifestPath(dir)).newest()
                 .deleteCount();
@@ -203,7 +211,7 @@ class PowerLossTest {
      * The disk after a cut before event {@code cut}: events before it whole, that one torn, and data pages of the
      * next few written back early (torn too). Files absent from the log do not exist; bytes never synced read 0.
      */
-    private static void rebuild(Path image, List<Event> events, int cut, SplittableRandom r) throws IOException {
+    static void rebuild(Path image, List<Event> events, int cut, SplittableRandom r) throws IOException {
         Files.createDirectories(image);
         java.util.Map<String, Long> lengths = new java.util.HashMap<>();
         for (int i = 0; i < cut; i++) {
@@ -261,7 +269,7 @@ class PowerLossTest {
         }
     }
 
-    private static void deleteImage(Path image) throws IOException {
+    static void deleteImage(Path image) throws IOException {
         try (var files = Files.list(image)) {
             for (Path f : files.toList()) {
                 Files.delete(f);
