@@ -114,6 +114,15 @@ final class IdStore implements AutoCloseable {
         }
     }
 
+    /** Creates the empty id table of a new index at {@code path} (replacing a leftover), synced. */
+    static void createEmptyTable(Path path, long indexId) throws IOException {
+        Files.deleteIfExists(path);
+        try (IdTable t = IdTable.create(path, indexId, IdTable.capacityFor(0))) {
+            t.force();
+            t.file().forceMetadata();
+        }
+    }
+
     /** A reader, at open: opens the id table if there is one (a look-up reports a missing one by name). */
     void openForReading() throws IOException {
         IdTable t = IdTable.open(tablePath, indexId, mode);

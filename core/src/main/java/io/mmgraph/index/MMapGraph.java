@@ -233,6 +233,7 @@ public final class MMapGraph implements AutoCloseable {
             // Data files first, manifest last: the manifest's existence is what makes the directory an index.
             IndexFiles.create(dir, first).close();
             Files.deleteIfExists(FormatConstants.codebookPath(dir)); // a creation that died may have trained one
+            IdStore.createEmptyTable(first.path(dir, FileKind.IDS), first.indexId()); // before the manifest names keys
             ManifestFile.create(manifestPath, first);
             io.mmgraph.store.Directories.force(dir);
             return openWriter(dir, lock);

@@ -1,6 +1,7 @@
 package io.mmgraph.index;
 
 import io.mmgraph.dataset.SyntheticData;
+import io.mmgraph.format.VerifyReport;
 import io.mmgraph.store.DurabilityRecorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,7 @@ class IdsPowerLossTest {
         float[][] data = new SyntheticData(DIM, 10, 5).bases(1_200);
         SplittableRandom r = new SplittableRandom(20261203);
         Map<String, String> model = new HashMap<>();
-        DurabilityRecorder.install(PowerLossTest.recorder(events));
+        DurabilityRecorder.install(PowerLossTest.recorder(events, dir));
         try (MMapGraph g = MMapGraph.create(dir, IndexOptions.dimension(DIM).withExtentSlots(128).withMaxDegree(8)
                 .withBuildBeamWidth(16))) {
             acks.add(new Ack(events.size(), Map.of()));

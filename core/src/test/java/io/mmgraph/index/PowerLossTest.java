@@ -60,7 +60,7 @@ class PowerLossTest {
         List<Ack> acks = new ArrayList<>();
         float[][] data = new SyntheticData(DIM, 20, 11).bases(1_600);
         SplittableRandom r = new SplittableRandom(20261202);
-        DurabilityRecorder.install(recorder(events));
+        DurabilityRecorder.install(recorder(events, dir));
         long maxCommitted;
         List<Integer> deletedInOrder = new ArrayList<>();
         try (MMapGraph g = MMapGraph.create(dir, IndexOptions.dimension(DIM).withExtentSlots(128).withMaxDegree(8)
@@ -176,28 +176,33 @@ class PowerLossTest {
     }
 
     /**
-     * A listener that logs every durable event into {@code events}, by file name. Files built aside (in a build
-     * folder) before a rename log under the name they are renamed to: harmless, since the rename then writes them whole.
+     * A listener that logs every durable event of the files under {@code dir} into {@code events}, by their path
+     * relative to it (a file built aside in a subfolder, then renamed, stays apart from the one it replaces).
      */
-    static DurabilityRecorder.Listener recorder(List<Event> events) {
+    static DurabilityRecorder.Listener recorder(List<Event> events, Path dir) {
+        Path root = dir.toAbsolutePath();
+        java.util.function.Function<Path, String> name = file -> {
+            Path f = file.toAbsolutePath();
+            return f.startsWith(root) ? root.relativize(f).toString() : f.getFileName().toString();
+        };
         return new DurabilityRecorder.Listener() {
             @Override
             public void durable(Path file, long offset, ByteBuffer bytes) {
                 byte[] b = new byte[bytes.remaining()];
                 bytes.duplicate().get(b);
-                events.add(new Event(file.getFileName().toString(), offset, b, -1, false));
+                events.add(new Event(name.apply(file), offset, b, -1, false));
             }
 
             @Override
             public void length(Path file, long length) {
-                events.add(new Event(file.getFileName().toString(), 0, null, length, false));
+                events.add(new Event(name.apply(file), 0, null, length, false));
             }
 
             @Override
             public void replaced(Path file, ByteBuffer contents) {
                 byte[] b = new byte[contents.remaining()];
                 contents.duplicate().get(b);
-                events.add(new Event(file.getFileName().toString(), 0, b, b.length, true));
+                events.add(new Event(name.apply(file), 0, b, b.length, true));
             }
         };
     }
@@ -213,6 +218,12 @@ class PowerLossTest {
      */
     static void rebuild(Path image, List<Event> events, int cut, SplittableRandom r) throws IOException {
         Files.createDirectories(image);
+        for (Event e : events) {
+            Path parent = image.resolve(e.file()).getParent();
+            if (!parent.equals(image)) {
+                Files.createDirectories(parent); // a build folder
+            }
+        }
         java.util.Map<String, Long> lengths = new java.util.HashMap<>();
         for (int i = 0; i < cut; i++) {
             apply(image, events.get(i), null, lengths);
@@ -270,11 +281,10 @@ class PowerLossTest {
     }
 
     static void deleteImage(Path image) throws IOException {
-        try (var files = Files.list(image)) {
-            for (Path f : files.toList()) {
+        try (var files = Files.walk(image)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(f);
             }
         }
-        Files.delete(image);
     }
 }
