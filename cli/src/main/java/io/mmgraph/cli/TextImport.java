@@ -94,6 +94,11 @@ final class TextImport {
                         sinceSync += flush(index, embedder, ids, texts, payloads);
                     }
                 }
+                // A file that has fewer chunks than when it was imported before: its extra old chunks go.
+                sinceSync += flush(index, embedder, ids, texts, payloads);
+                for (int k = chunks.size(); index.delete(rel + "#" + k); k++) {
+                    sinceSync++;
+                }
                 chunksDone += chunks.size();
                 if (syncEvery > 0 && sinceSync >= syncEvery) {
                     index.sync();

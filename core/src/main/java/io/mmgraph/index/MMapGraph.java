@@ -1861,22 +1861,25 @@ public final class MMapGraph implements AutoCloseable {
     }
 
     /**
-     * The published nodes a search cannot reach: not reachable from the entry point by the graph's edges (a
-     * breadth-first walk over every list; an int per node of heap while it runs). Incremental insertion can leave
-     * nodes whose every in-edge was pruned away; {@link #linkUnreachable} links them again.
+     * The live published nodes a search cannot reach: not reachable from the entry point by the graph's edges (a
+     * breadth-first walk over every list, through deleted nodes too; an int per node of heap while it runs).
+     * Incremental insertion can leave nodes whose every in-edge was pruned away; {@link #linkUnreachable} links them
+     * again. Deleted nodes are never reported (consolidation cuts every edge to them on purpose).
      */
     public int[] unreachable() throws IOException {
         ensureOpen();
+        int entry = entryPoint; // before the count: a recentred entry is always below the count read after it
         int n = published;
         if (n == 0) {
             return new int[0];
         }
+        java.util.function.IntPredicate live = liveOrdinals();
         java.util.BitSet seen = new java.util.BitSet(n);
         int[] queue = new int[n];
         int[] ids = new int[maxDegree];
         int head = 0;
         int tail = 0;
-        int entry = entryPoint;
+        entry = entry >= 0 && entry < n ? entry : 0;
         queue[tail++] = entry;
         seen.set(entry);
         try {
@@ -1894,17 +1897,19 @@ public final class MMapGraph implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw closedOr(e);
         }
-        int[] out = new int[n - tail];
-        for (int ord = seen.nextClearBit(0), k = 0; ord < n; ord = seen.nextClearBit(ord + 1)) {
-            out[k++] = ord;
+        java.util.stream.IntStream.Builder out = java.util.stream.IntStream.builder();
+        for (int ord = seen.nextClearBit(0); ord < n; ord = seen.nextClearBit(ord + 1)) {
+            if (live.test(ord)) {
+                out.add(ord);
+            }
         }
-        return out;
+        return out.build().toArray();
     }
 
     /**
      * Links every node {@link #unreachable()} finds again, as an insert would (a search from the entry point for its
      * neighbours, its list pruned from them, back-edges to it added to theirs), on {@code threads} threads, holding
-     * inserts off; returns how many it linked. The lists are durable at the next commit.
+     * inserts off, and makes the lists durable; returns how many it linked.
      */
     public int linkUnreachable(int threads) throws IOException {
         ensureWritable();
@@ -1920,6 +1925,10 @@ public final class MMapGraph implements AutoCloseable {
                     builder.link(workers.get(), nodes[i], entry, n);
                 }
             });
+            synchronized (writeLock) {
+                files.lists().file().forceAll(); // a commit that changes no count would skip them
+                commit(Manifest.State.OPEN);
+            }
             return nodes.length;
         } catch (InternalError e) {
             throw fault(e);

@@ -20,6 +20,9 @@ public final class TextChunks {
         }
         List<String> chunks = new ArrayList<>();
         StringBuilder current = new StringBuilder();
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte-order mark is no text
+        }
         for (String paragraph : text.split("\\R\\s*\\R")) {
             String p = paragraph.strip().replaceAll("\\s+", " ");
             if (p.isEmpty()) {
@@ -52,11 +55,13 @@ public final class TextChunks {
     private static int cutPoint(String p, int max) {
         for (int i = max; i > max / 2; i--) {
             char c = p.charAt(i - 1);
-            if ((c == '.' || c == '!' || c == '?') && (i == p.length() || p.charAt(i) == ' ')) {
+            if ((c == '.' || c == '!' || c == '?') && (i == p.length() || p.charAt(i) == ' ')
+                    || c == '\u3002' || c == '\uFF01' || c == '\uFF1F') { // and the CJK sentence ends
                 return i;
             }
         }
         int space = p.lastIndexOf(' ', max);
-        return space > max / 2 ? space : max;
+        int cut = space > max / 2 ? space : max;
+        return Character.isHighSurrogate(p.charAt(cut - 1)) ? cut - 1 : cut; // never between a surrogate pair
     }
 }

@@ -39,5 +39,10 @@ class TextEmbedderTest {
         assertTrue(chunks.get(1).endsWith("here."), chunks.get(1));
         assertEquals(String.join(" ", chunks).replace(" ", ""), text.replaceAll("\\s+", ""), "nothing lost");
         assertEquals(List.of(), TextChunks.split(" \n\n ", 100));
+        String emoji = "\uFEFF" + "\uD83D\uDE00".repeat(40); // no space, no sentence end: cut hard, never mid-pair
+        for (String c : TextChunks.split(emoji, 25)) {
+            assertTrue(!Character.isHighSurrogate(c.charAt(c.length() - 1)) && !Character.isLowSurrogate(c.charAt(0)), c);
+            assertTrue(!c.startsWith("\uFEFF"));
+        }
     }
 }

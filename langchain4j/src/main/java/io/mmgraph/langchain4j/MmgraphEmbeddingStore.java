@@ -129,7 +129,7 @@ public final class MmgraphEmbeddingStore implements EmbeddingStore<TextSegment>,
         List<String> payloads = new ArrayList<>(embeddings.size());
         for (int i = 0; i < embeddings.size(); i++) {
             vectors.add(embeddings.get(i).vector());
-            payloads.add(segments == null ? null : payload(segments.get(i)));
+            payloads.add(segments == null || segments.get(i) == null ? null : payload(segments.get(i)));
         }
         try {
             index(vectors.getFirst().length).upsertAll(ids, vectors, payloads,
@@ -209,7 +209,7 @@ public final class MmgraphEmbeddingStore implements EmbeddingStore<TextSegment>,
         try {
             List<EmbeddingMatch<TextSegment>> matches = new ArrayList<>();
             for (Neighbor n : g.search(q, options).neighbors()) {
-                double score = RelevanceScore.fromCosineSimilarity(1.0 - n.distance());
+                double score = RelevanceScore.fromCosineSimilarity(Math.min(1.0, 1.0 - n.distance()));
                 if (score < request.minScore()) {
                     continue;
                 }

@@ -28,6 +28,8 @@ final class Collections implements AutoCloseable {
 
     private final Path root;
     private final Map<String, MMapGraph> open = new ConcurrentHashMap<>();
+    /** Set by {@link #close()}: no collection is opened or created after it. */
+    private volatile boolean closed;
 
     Collections(Path root) throws IOException {
         this.root = root;
@@ -44,6 +46,7 @@ final class Collections implements AutoCloseable {
     /** Creates a collection; false when one of that name exists already. */
     synchronized boolean create(String name, int dimension, Metric metric, Integer maxDegree, Integer buildEf)
             throws IOException {
+        requireOpen();
         Path dir = dir(name);
         if (Files.exists(dir.resolve("manifest.mmg"))) {
             return false;
@@ -69,6 +72,7 @@ final class Collections implements AutoCloseable {
             return g;
         }
         synchronized (this) {
+            requireOpen();
             g = open.get(name);
             if (g == null) {
                 try {
@@ -81,6 +85,25 @@ final class Collections implements AutoCloseable {
             }
             return g;
         }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new ApiException(503, "the server is shutting down");
+        }
+    }
+
+    /** The live points of each collection open now (the metrics: opening the others would take their lock). */
+    Map<String, Long> openPoints() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        open.forEach((name, g) -> {
+            try {
+                out.put(name, g.size() - g.deletedCount());
+            } catch (RuntimeException closedMeanwhile) {
+                // dropped while counted
+            }
+        });
+        return out;
     }
 
     List<String> names() throws IOException {
@@ -111,6 +134,7 @@ final class Collections implements AutoCloseable {
     /** Commits and closes every open collection. */
     @Override
     public synchronized void close() throws IOException {
+        closed = true;
         IOException first = null;
         for (MMapGraph g : new ArrayList<>(open.values())) {
             try {

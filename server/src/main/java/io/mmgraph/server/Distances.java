@@ -29,7 +29,7 @@ final class Distances {
      */
     static double score(Metric metric, float distance) {
         return switch (metric) {
-            case COSINE -> 1.0 - distance;
+            case COSINE -> Math.min(1.0, 1.0 - distance); // a stored unit vector may be 1e-6 off
             case DOT -> -distance;
             case L2 -> Math.sqrt(Math.max(0, distance));
         };

@@ -59,6 +59,13 @@ public final class MmgraphServer implements AutoCloseable {
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final LongAdder searchNanos = new LongAdder();
     private final LongAdder searches = new LongAdder();
+    /** Requests running now; {@link #close()} waits for them before it closes the collections. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean stopping;
+    /** Longest wait for running requests at shutdown. */
+    private static final long SHUTDOWN_WAIT_MILLIS = 30_000;
+    /** Largest beam width a request may ask for: a larger one would walk much of the graph. */
+    static final int MAX_EF = 10_000;
 
     private MmgraphServer(Config config) throws IOException {
         this.config = config;
@@ -107,9 +114,17 @@ public final class MmgraphServer implements AutoCloseable {
         return app.port();
     }
 
-    /** Stops taking requests, lets running ones finish, then commits and closes every collection. */
+    /**
+     * Stops taking requests (new ones get 503), waits up to 30 s for running ones to finish, then commits and closes
+     * every collection.
+     */
     @Override
     public void close() throws IOException {
+        stopping = true;
+        long deadline = System.nanoTime() + SHUTDOWN_WAIT_MILLIS * 1_000_000;
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
         app.stop();
         collections.close();
     }
@@ -125,7 +140,11 @@ public final class MmgraphServer implements AutoCloseable {
         return ctx -> {
             long t0 = System.nanoTime();
             requests.computeIfAbsent(name, k -> new LongAdder()).increment();
+            inFlight.incrementAndGet();
             try {
+                if (stopping) {
+                    throw new ApiException(503, "the server is shutting down");
+                }
                 authorize(ctx);
                 Object result = endpoint.handle(ctx);
                 if (result instanceof String text) {
@@ -145,6 +164,10 @@ public final class MmgraphServer implements AutoCloseable {
                 error(ctx, 400, e.getMessage());
             } catch (io.javalin.http.HttpResponseException e) {
                 error(ctx, e.getStatus(), e.getMessage());
+            } catch (io.mmgraph.index.IndexClosedException e) {
+                error(ctx, 404, "the collection was deleted or the server is shutting down");
+            } finally {
+                inFlight.decrementAndGet();
             }
         };
     }
@@ -335,8 +358,11 @@ public final class MmgraphServer implements AutoCloseable {
             throw ApiException.badRequest(where + "limit must be 1-10000");
         }
         JsonNode params = req.path("params");
-        SearchOptions o = SearchOptions.k(limit).withEf(Math.max(limit, params.path("hnsw_ef").asInt(
-                SearchOptions.DEFAULT_EF)));
+        int ef = params.path("hnsw_ef").asInt(SearchOptions.DEFAULT_EF);
+        if (ef < 1 || ef > MAX_EF) {
+            throw ApiException.badRequest(where + "params.hnsw_ef must be 1-" + MAX_EF);
+        }
+        SearchOptions o = SearchOptions.k(limit).withEf(Math.max(limit, ef));
         if (params.path("exact").asBoolean(false)) {
             o = o.exactSearch();
         }
@@ -369,8 +395,7 @@ public final class MmgraphServer implements AutoCloseable {
             p.put("score", score);
         }
         if (withPayload) {
-            String payload = g.payload(ordinal);
-            p.set("payload", payload == null ? JSON.createObjectNode() : JSON.readTree(payload));
+            p.set("payload", payloadNode(g.payload(ordinal)));
         }
         if (withVector) {
             ArrayNode v = p.putArray("vector");
@@ -379,6 +404,18 @@ public final class MmgraphServer implements AutoCloseable {
             }
         }
         return p;
+    }
+
+    /** A stored payload as JSON: parsed, or (stored by the library as plain text) a JSON string. */
+    private static JsonNode payloadNode(String payload) {
+        if (payload == null) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(payload);
+        } catch (JsonProcessingException notJson) {
+            return JSON.getNodeFactory().textNode(payload);
+        }
     }
 
     private static float[] vector(JsonNode node, String where) {
@@ -407,11 +444,8 @@ public final class MmgraphServer implements AutoCloseable {
         sb.append("mmgraph_search_seconds_count ").append(searches.sum()).append('\n');
         sb.append("mmgraph_search_seconds_sum ").append(searchNanos.sum() / 1e9).append('\n');
         sb.append("# HELP mmgraph_points Live points by collection.\n# TYPE mmgraph_points gauge\n");
-        for (String name : collections.names()) {
-            MMapGraph g = collections.get(name);
-            sb.append("mmgraph_points{collection=\"").append(name).append("\"} ")
-                    .append(g.size() - g.deletedCount()).append('\n');
-        }
+        collections.openPoints().forEach((name, points) -> sb.append("mmgraph_points{collection=\"").append(name)
+                .append("\"} ").append(points).append('\n'));
         return sb.toString();
     }
 }
