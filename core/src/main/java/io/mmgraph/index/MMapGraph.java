@@ -1461,6 +1461,8 @@ public final class MMapGraph implements AutoCloseable {
             return result;
         } catch (InternalError e) {
             throw fault(e);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause(); // a filter that read the index (a payload filter) met damage: the named error
         } catch (IllegalStateException e) {
             throw closedOr(e);
         }

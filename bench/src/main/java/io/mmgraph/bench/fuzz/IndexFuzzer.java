@@ -48,11 +48,25 @@ public final class IndexFuzzer {
     private static final int COUNT = 400;
     private static final long CASE_TIMEOUT_SECONDS = 30;
     private static final String[] FILES = {"manifest.mmg", "vectors.mmg", "vectors.crc.mmg", "lists.mmg",
-            "codes.mmg", "codebook.mmg", "deletes.mmg"};
-    /** Manifest fields (docs/format.md): offset and width. */
-    private static final int[][] MANIFEST_FIELDS = {{4, 4}, {8, 8}, {16, 8}, {24, 4}, {28, 4}, {32, 4}, {36, 4},
-            {40, 8}, {48, 4}, {52, 4}, {56, 4}, {60, 4}, {64, 4}, {68, 4}, {72, 8}, {80, 4}, {84, 4}, {88, 8}, {96, 4},
-            {104, 8}, {112, 4}, {120, 8}, {128, 4}, {136, 8}, {144, 4}, {152, 8}, {160, 4}, {168, 8}};
+            "codes.mmg", "codebook.mmg", "deletes.mmg", "keys.mmg", "docs.mmg", "ids.mmg"};
+    /**
+     * Manifest fields (docs/format.md, version 4): offset and width; then each of the 7 file-table entries' kind,
+     * generation and committed length.
+     */
+    private static final int[][] MANIFEST_FIELDS = manifestFields();
+
+    private static int[][] manifestFields() {
+        List<int[]> f = new ArrayList<>(List.of(new int[][] {{4, 4}, {8, 8}, {16, 8}, {24, 4}, {28, 4}, {32, 4},
+                {36, 4}, {40, 8}, {48, 4}, {52, 4}, {56, 4}, {60, 4}, {64, 4}, {68, 4}, {72, 8}, {80, 4}, {84, 4},
+                {88, 8}, {96, 8}}));
+        for (int entry = 0; entry < 7; entry++) {
+            int at = 104 + 16 * entry;
+            f.add(new int[] {at, 4});
+            f.add(new int[] {at + 4, 4});
+            f.add(new int[] {at + 8, 8});
+        }
+        return f.toArray(int[][]::new);
+    }
     /** Data file header fields. */
     private static final int[][] HEADER_FIELDS = {{4, 4}, {8, 4}, {12, 4}, {16, 8}, {24, 8}, {32, 4}, {36, 4},
             {40, 4}, {44, 4}};
@@ -136,7 +150,11 @@ public final class IndexFuzzer {
                 for (int j = 0; j < DIM; j++) {
                     v[j] = (float) r.nextGaussian();
                 }
-                g.add(v);
+                if (i % 4 == 0) {
+                    g.add(v); // some vectors by ordinal only
+                } else {
+                    g.upsert("k" + i, v, i % 3 == 0 ? null : "{\"i\":" + i + ",\"tag\":\"t" + (i % 5) + "\"}");
+                }
             }
             for (int i = 5; i < COUNT; i += 20) {
                 g.delete(i);
@@ -161,6 +179,19 @@ public final class IndexFuzzer {
                 return null;
             });
             step(out, "deleted", () -> g.isDeleted(5));
+            step(out, "get", () -> {
+                var d = g.get("k7");
+                return d.isPresent() ? g.vector(d.get().ordinal()).length : 0;
+            });
+            step(out, "payloads", () -> {
+                for (int i = 0; i < g.size(); i += 13) {
+                    g.payload(i);
+                    g.id(i);
+                }
+                return null;
+            });
+            step(out, "filter", () -> g.search(q, SearchOptions.k(5).withFilter(g.payloadFilter(
+                    io.mmgraph.filter.PayloadFilter.equalTo("tag", "t2")))));
             step(out, "verify", () -> g.verify().ok() ? "clean" : "damage found");
             step(out, "refresh", g::refresh);
             step(out, "stats", g::stats);
@@ -171,6 +202,7 @@ public final class IndexFuzzer {
             out.add("open-writer: ok");
             step(out, "add", () -> w.add(q));
             step(out, "delete", () -> w.delete(w.size() - 1)); // the vector just added: any index has it
+            step(out, "upsert", () -> w.upsert("k7", q, "{\"again\":true}"));
             step(out, "sync", () -> {
                 w.sync();
                 return null;
