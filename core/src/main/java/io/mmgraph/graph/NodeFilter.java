@@ -8,4 +8,12 @@ package io.mmgraph.graph;
 @FunctionalInterface
 public interface NodeFilter {
     boolean accepts(int node);
+
+    /**
+     * Whether one test costs far more than a distance computation (it reads and parses stored data, as a payload
+     * filter does): a search plan then counts tests rather than distances.
+     */
+    default boolean costly() {
+        return false;
+    }
 }

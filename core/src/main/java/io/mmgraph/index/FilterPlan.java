@@ -12,7 +12,9 @@ import io.mmgraph.graph.NodeFilter;
  *       distances each: {@code L · R / p}.</li>
  * </ul>
  * So the scan wins when {@code p² · n ≤ L · R}: at 10 million nodes, L = 100 and R = 32, for filters accepting under
- * about 1.8% of them; at 100,000 nodes, under 18%. A walk that still ends with fewer than k accepted nodes (a filter
+ * about 1.8% of them; at 100,000 nodes, under 18%. A {@link NodeFilter#costly() costly} filter (a payload read and
+ * parsed per test) is counted in tests instead: the scan tests all {@code n} nodes, the walk about {@code L · R / p},
+ * so the scan wins when {@code p · n ≤ L · R} (at 100,000 nodes, under 3.2%). A walk that still ends with fewer than k accepted nodes (a filter
  * that selects a region the walk never reaches) is followed by the scan, so a search returns k results whenever as
  * many are accepted.
  */
@@ -43,10 +45,16 @@ final class FilterPlan {
 
     /** Whether scanning the accepted nodes costs fewer distance computations than walking the graph. */
     static boolean scanIsCheaper(double acceptedFraction, int n, int beamWidth, int maxDegree) {
-        return acceptedFraction * acceptedFraction * n <= (double) beamWidth * maxDegree;
+        return scanIsCheaper(acceptedFraction, n, beamWidth, maxDegree, false);
     }
 
-    /** Accepts what both accept; either may be null (accepts all). */
+    /** As above; for a {@code costly} filter, whether the scan makes fewer filter tests than the walk. */
+    static boolean scanIsCheaper(double acceptedFraction, int n, int beamWidth, int maxDegree, boolean costly) {
+        double scan = costly ? acceptedFraction * n : acceptedFraction * acceptedFraction * n;
+        return scan <= (double) beamWidth * maxDegree;
+    }
+
+    /** Accepts what both accept (costly if either is); either may be null (accepts all). */
     static NodeFilter both(NodeFilter a, NodeFilter b) {
         if (a == null) {
             return b;
@@ -54,6 +62,17 @@ final class FilterPlan {
         if (b == null) {
             return a;
         }
-        return node -> a.accepts(node) && b.accepts(node);
+        boolean costly = a.costly() || b.costly();
+        return new NodeFilter() {
+            @Override
+            public boolean accepts(int node) {
+                return a.accepts(node) && b.accepts(node);
+            }
+
+            @Override
+            public boolean costly() {
+                return costly;
+            }
+        };
     }
 }

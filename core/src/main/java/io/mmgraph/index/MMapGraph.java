@@ -1014,22 +1014,30 @@ public final class MMapGraph implements AutoCloseable {
     public NodeFilter payloadFilter(io.mmgraph.filter.PayloadFilter condition) {
         ensureOpen();
         java.util.Objects.requireNonNull(condition, "condition");
-        return ordinal -> {
-            String text;
-            try {
-                text = payload(ordinal);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            Object parsed = null;
-            if (text != null) {
+        return new NodeFilter() {
+            @Override
+            public boolean accepts(int ordinal) {
+                String text;
                 try {
-                    parsed = io.mmgraph.filter.JsonPayload.parse(text);
-                } catch (IllegalArgumentException notJson) {
-                    // stored as given: a payload that is not JSON has no fields
+                    text = payload(ordinal);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
+                Object parsed = null;
+                if (text != null) {
+                    try {
+                        parsed = io.mmgraph.filter.JsonPayload.parse(text);
+                    } catch (IllegalArgumentException notJson) {
+                        // stored as given: a payload that is not JSON has no fields
+                    }
+                }
+                return condition.test(parsed);
             }
-            return condition.test(parsed);
+
+            @Override
+            public boolean costly() {
+                return true; // a payload read and parsed per test: the plan counts tests
+            }
         };
     }
 
@@ -1476,7 +1484,7 @@ public final class MMapGraph implements AutoCloseable {
         NodeFilter accept = FilterPlan.both(liveFilter(), options.filter());
         double accepted = options.filter() == null ? Math.max(0, 1 - tombstones.count() / (double) n)
                 : FilterPlan.acceptedFraction(accept, n);
-        if (options.exact() || FilterPlan.scanIsCheaper(accepted, n, options.beamWidth(), maxDegree)) {
+        if (options.exact() || FilterPlan.scanIsCheaper(accepted, n, options.beamWidth(), maxDegree, accept.costly())) {
             return exactSearch(ctx.query, options.k(), n, accept);
         }
         SearchResult walked = graphSearch(ctx, options, n, options.filter());

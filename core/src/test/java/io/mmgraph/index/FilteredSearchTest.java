@@ -139,6 +139,23 @@ class FilteredSearchTest {
     void thePlanScansForSelectiveFiltersAndWalksForBroadOnes() {
         assertTrue(FilterPlan.scanIsCheaper(0.01, 10_000_000, 100, 32));
         assertFalse(FilterPlan.scanIsCheaper(0.02, 10_000_000, 100, 32));
+        // A costly filter (a payload parsed per test) is counted in tests: the walk wins sooner.
+        assertTrue(FilterPlan.scanIsCheaper(0.10, 100_000, 100, 32));
+        assertFalse(FilterPlan.scanIsCheaper(0.10, 100_000, 100, 32, true));
+        assertTrue(FilterPlan.scanIsCheaper(0.01, 100_000, 100, 32, true));
+        io.mmgraph.graph.NodeFilter costly = new io.mmgraph.graph.NodeFilter() {
+            @Override
+            public boolean accepts(int node) {
+                return true;
+            }
+
+            @Override
+            public boolean costly() {
+                return true;
+            }
+        };
+        assertTrue(FilterPlan.both(costly, n -> true).costly() && FilterPlan.both(n -> true, costly).costly());
+        assertFalse(FilterPlan.both(n -> true, n -> false).costly());
         assertTrue(FilterPlan.scanIsCheaper(0.17, 100_000, 100, 32));
         assertFalse(FilterPlan.scanIsCheaper(0.19, 100_000, 100, 32));
         assertTrue(FilterPlan.scanIsCheaper(0.0, 10_000_000, 1, 1), "nothing accepted in the sample: scan");

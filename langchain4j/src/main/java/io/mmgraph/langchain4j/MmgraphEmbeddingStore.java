@@ -225,11 +225,19 @@ public final class MmgraphEmbeddingStore implements EmbeddingStore<TextSegment>,
 
     /** LangChain4j's filter on the metadata stored with each candidate (none: empty metadata). */
     private static NodeFilter metadataFilter(MMapGraph g, Filter filter) {
-        return ordinal -> {
-            try {
-                return filter.test(metadata(g.payload(ordinal)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        return new NodeFilter() {
+            @Override
+            public boolean accepts(int ordinal) {
+                try {
+                    return filter.test(metadata(g.payload(ordinal)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public boolean costly() {
+                return true; // a payload read and parsed per test
             }
         };
     }
