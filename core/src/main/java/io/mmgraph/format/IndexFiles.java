@@ -329,20 +329,6 @@ public final class IndexFiles implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        IOException first = null;
-        for (RecordFile f : files.values()) {
-            try {
-                f.close();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        io.mmgraph.store.Closing.closeAll(files.values());
     }
 }

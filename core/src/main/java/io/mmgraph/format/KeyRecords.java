@@ -89,11 +89,6 @@ public final class KeyRecords {
         return new Key(offset, hash, keyLength, payloadLength, dataCrc);
     }
 
-    /** Maps (the writer: reserves and maps) the extents that hold {@code count} records. */
-    public void mapFor(long count) throws java.io.IOException {
-        file.mapFor(count);
-    }
-
     public RecordFile file() {
         return file;
     }

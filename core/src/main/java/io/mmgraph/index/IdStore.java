@@ -334,24 +334,10 @@ final class IdStore implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        IOException first = null;
         List<IdTable> all = new ArrayList<>(retired);
         if (table != null) {
             all.add(table);
         }
-        for (IdTable t : all) {
-            try {
-                t.close();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        io.mmgraph.store.Closing.closeAll(all);
     }
 }

@@ -135,21 +135,8 @@ final class Collections implements AutoCloseable {
     @Override
     public synchronized void close() throws IOException {
         closed = true;
-        IOException first = null;
-        for (MMapGraph g : new ArrayList<>(open.values())) {
-            try {
-                g.close();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
+        List<MMapGraph> all = new ArrayList<>(open.values());
         open.clear();
-        if (first != null) {
-            throw first;
-        }
+        io.mmgraph.store.Closing.closeAll(all);
     }
 }
