@@ -15,7 +15,7 @@ import java.util.Properties;
         subcommands = {
                 DemoCommand.class, CreateCommand.class, ImportCommand.class, ExportCommand.class,
                 StatsCommand.class, CheckCommand.class, SearchCommand.class, WarmCommand.class, GenCommand.class,
-                GetCommand.class, DeleteCommand.class, CompactCommand.class, RelinkCommand.class, ServeCommand.class, BackupCommand.class,
+                GetCommand.class, DeleteCommand.class, CompactCommand.class, IndexFieldCommand.class, RelinkCommand.class, ServeCommand.class, BackupCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -57,6 +57,7 @@ final class StatsCommand implements Callable<Integer> {
             m.put("files", new LinkedHashMap<>(s.fileBytes()));
             m.put("mappedExtents", s.mappedExtents());
             m.put("kernels", s.kernels());
+            m.put("indexedFields", index.indexedFields());
             GraphStats g = index.graphStats();
             m.put("entryPoint", g.entryPoint());
             m.put("averageDegree", g.averageDegree());

@@ -296,7 +296,7 @@ class CliTest {
         assertEquals(0, v.exit());
         assertTrue(v.out().startsWith("mmgraph "), v.out());
         for (String cmd : List.of("demo", "create", "import", "export", "stats", "check", "search", "gen", "get",
-                "delete", "compact", "serve", "backup", "warm")) {
+                "delete", "compact", "index-field", "serve", "backup", "warm")) {
             Result h = run(cmd, "--help");
             assertEquals(0, h.exit(), cmd);
             assertTrue(h.out().contains("Usage: mmgraph " + cmd), h.out());
@@ -355,6 +355,15 @@ class CliTest {
         assertEquals(0, filtered.exit(), filtered.err());
         assertTrue(filtered.out().startsWith("{\"results\":[{\"id\":\"doc-8\",\"ordinal\":8,\"payload\":{\"n\":8,"
                 + "\"tag\":\"t2\"}"), filtered.out());
+        // Indexed fields answer the same filter from their columns, with the same results.
+        Result indexed = run("index-field", index.toString(), "tag", "n", "--json");
+        assertEquals(0, indexed.exit(), indexed.err());
+        assertTrue(indexed.out().startsWith("{\"added\":[\"tag\",\"n\"],\"indexedFields\":[\"n\",\"tag\"],"),
+                indexed.out());
+        Result onColumns = run("search", index.toString(), "--vector", "0,0,1.5", "-k", "3", "--json", "--filter",
+                "{\"must\":[{\"key\":\"tag\",\"match\":{\"value\":\"t2\"}},{\"key\":\"n\",\"range\":{\"gt\":5}}]}");
+        assertEquals(filtered.out().substring(0, filtered.out().indexOf(']')),
+                onColumns.out().substring(0, onColumns.out().indexOf(']')));
         Result badFilter = run("search", index.toString(), "--vector", "0,0,1.5", "--filter", "{\"must\":{}}");
         assertNotEquals(0, badFilter.exit());
         assertTrue(badFilter.err().contains("filter.must must be an array"), badFilter.err());
@@ -368,6 +377,8 @@ class CliTest {
         assertEquals(0, compact.exit(), compact.err());
         assertTrue(compact.out().startsWith("{\"before\":301,\"after\":299,\"reclaimed\":2,\"generation\":1,"),
                 compact.out());
+        assertEquals("indexed fields: n, tag", run("index-field", index.toString()).out().strip(),
+                "compaction keeps the field indexes");
         assertEquals("{\"id\":\"7\",\"ordinal\":6,\"payload\":{\"n\":7,\"tag\":\"t1\"}}",
                 run("get", index.toString(), "7", "--json").out().strip(), "ordinals renumbered, ids kept");
 

@@ -34,7 +34,13 @@ public enum FileKind {
      * The id table: an open-addressing hash table from id hash to ordinal. Derived from {@link #KEYS} (a writer
      * rebuilds it when it is missing), replaced whole by rename when it grows, and so never named in the manifest.
      */
-    IDS(8, "ids.mmg");
+    IDS(8, "ids.mmg"),
+    /**
+     * A payload field column ({@link FieldColumn}): one entry per ordinal holding the value of one payload field, so
+     * that a filter on it reads 16 bytes rather than parsing the payload. Derived from {@link #DOCS}, one file per
+     * indexed field, named after the field ({@link FieldColumn#fileName}), never named in the manifest.
+     */
+    FIELD(9, "field.mmg");
 
     private final int code;
     private final String fileName;
@@ -70,9 +76,9 @@ public enum FileKind {
         return this == VECTORS || this == VECTOR_CHECKSUMS || this == NEIGHBOR_LISTS;
     }
 
-    /** Whether the manifest's file table can name this file (all but the derived {@link #IDS} table). */
+    /** Whether the manifest's file table can name this file (all but the derived {@link #IDS} and {@link #FIELD}). */
     public boolean committed() {
-        return this != IDS;
+        return this != IDS && this != FIELD;
     }
 
     public static FileKind fromCode(int code) {

@@ -79,6 +79,10 @@ public final class FormatConstants {
     public static final int MAX_PAYLOAD_BYTES = 1 << 20;
     /** Bytes per slot of the id table: the id hash's high 32 bits, then the ordinal plus one (0: an empty slot). */
     public static final int ID_SLOT_BYTES = Long.BYTES;
+    /** Bytes per entry of a payload field column (see {@link FieldColumn}). */
+    public static final int FIELD_ENTRY_BYTES = 16;
+    /** Longest payload field path a column can index, in UTF-8 bytes. */
+    public static final int MAX_FIELD_PATH_BYTES = 1024;
     /** Fewest slots an id table has; always a power of two, at most half full after a commit's inserts. */
     public static final int MIN_ID_SLOTS = 1 << 13;
 

@@ -78,6 +78,7 @@ public final class IndexFiles implements AutoCloseable {
             case KEYS -> new SlotLayout(FormatConstants.KEY_RECORD_BYTES, extentSlots);
             case DOCS -> new SlotLayout(1, FormatConstants.docExtentBytes(extentSlots));
             case IDS -> throw new IllegalArgumentException("the id table's layout follows its capacity (IdTable)");
+            case FIELD -> new SlotLayout(FormatConstants.FIELD_ENTRY_BYTES, extentSlots);
         };
     }
 

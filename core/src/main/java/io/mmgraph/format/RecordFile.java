@@ -224,6 +224,16 @@ public final class RecordFile implements AutoCloseable {
         return file.size();
     }
 
+    /** The first {@code length} bytes of the prologue (fewer when the file is shorter). */
+    public ByteBuffer readPrologue(int length) throws IOException {
+        return file.readPrologue(length);
+    }
+
+    /** See {@link ExtentFile#writePrologue}. */
+    public void writePrologue(long offset, ByteBuffer bytes, boolean sync) throws IOException {
+        file.writePrologue(offset, bytes, sync);
+    }
+
     public ByteBuffer readPrologue() throws IOException {
         return file.readPrologue(FormatConstants.PROLOGUE_BYTES);
     }

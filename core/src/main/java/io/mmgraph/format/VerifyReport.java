@@ -16,6 +16,17 @@ public record VerifyReport(long committedCount, long bytesChecked, List<String> 
         problems = List.copyOf(problems);
     }
 
+    /** This report with {@code more} problems found in {@code bytes} more bytes (the list kept to its limit). */
+    public VerifyReport plus(long bytes, List<String> more) {
+        java.util.List<String> all = new java.util.ArrayList<>(problems);
+        for (String p : more) {
+            if (all.size() < IndexVerifier.MAX_PROBLEMS) {
+                all.add(p);
+            }
+        }
+        return new VerifyReport(committedCount, bytesChecked + bytes, all, problemCount + more.size());
+    }
+
     public boolean ok() {
         return problemCount == 0;
     }

@@ -73,6 +73,26 @@ final class FilterPlan {
             public boolean costly() {
                 return costly;
             }
+
+            /** One filter's set, less what the other rejects. */
+            @Override
+            public java.util.BitSet accepted(int n) {
+                java.util.BitSet set = b.accepted(n);
+                NodeFilter other = a;
+                if (set == null) {
+                    set = a.accepted(n);
+                    other = b;
+                }
+                if (set == null) {
+                    return null;
+                }
+                for (int node = set.nextSetBit(0); node >= 0 && node < n; node = set.nextSetBit(node + 1)) {
+                    if (!other.accepts(node)) {
+                        set.clear(node);
+                    }
+                }
+                return set;
+            }
         };
     }
 }

@@ -89,6 +89,12 @@ public final class IndexBackup {
             bytes += copyCommitted(codebook, FormatConstants.codebookPath(out), size, null, 0);
             CodebookFile.read(out, m.codebookCrc()); // the commit's codebook, whole (else a named error)
         }
+        // Payload field columns are derived, like the id table: the copy gets each indexed field's empty column, which
+        // the writer below fills from the copied payloads.
+        for (var column : FieldIndexes.columnFiles(dir, m.generation()).entrySet()) {
+            io.mmgraph.format.FieldColumn.create(out.resolve(column.getValue().getFileName()), column.getKey(),
+                    m.indexId(), m.extentSlots()).close();
+        }
         // Not closed cleanly: the first writer repairs the lists, which the copy may have caught mid-rewrite.
         Manifest copy = new Manifest(0, m.indexId(), m.dimension(), m.metricCode(), m.maxDegree(),
                 Manifest.State.OPEN, m.committedCount(), m.extentSlots(), m.entryPoint(), m.buildBeamWidth(),

@@ -8,11 +8,13 @@ import io.mmgraph.format.IndexFiles;
 import io.mmgraph.format.KeyRecords;
 import io.mmgraph.format.Manifest;
 import io.mmgraph.format.RecordFile;
+import io.mmgraph.store.MapMode;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 
@@ -34,7 +36,8 @@ final class IndexCompactor {
      * generation {@code m.generation() + 1}, with their checksums, codes, ids, payloads and neighbour lists (ids of
      * deleted neighbours dropped, the others renumbered), and returns the manifest that names it, marked clean.
      */
-    static Result writeNextGeneration(Path dir, Manifest m, IndexFiles from, IntPredicate live) throws IOException {
+    static Result writeNextGeneration(Path dir, Manifest m, IndexFiles from, IntPredicate live, List<String> fields)
+            throws IOException {
         int n = (int) m.committedCount();
         int[] renumbered = new int[n];
         int count = 0;
@@ -103,6 +106,10 @@ final class IndexCompactor {
                     coded > 0 ? m.codebookCrc() : 0, m.codeTrainSize(), 0, docBytes, generation);
             to.forceForCommit(0, count, 0, 0, 0, 0, docBytes, true);
             writeIdTable(next.path(dir, FileKind.IDS), next, to, count);
+            try (IdStore payloads = new IdStore(dir, next.path(dir, FileKind.IDS), m.indexId(), to, MapMode.READ_ONLY)) {
+                FieldIndexes.buildGeneration(dir, m.indexId(), m.extentSlots(), generation, fields, count,
+                        payloads::payload);
+            }
             io.mmgraph.store.Directories.force(dir);
             return new Result(next, n, count);
         }
@@ -154,7 +161,7 @@ final class IndexCompactor {
     }
 
     /**
-     * Deletes the data files of every generation but {@code m}'s: the leftovers of a compaction that died before its
+     * Deletes the data files (payload field columns included) of every generation but {@code m}'s: the leftovers of a compaction that died before its
      * commit, or of the generation it replaced. The writer calls it at open, with
      * the index locked; readers that still map such files keep reading them (an unlinked file lives while mapped).
      */
@@ -171,5 +178,6 @@ final class IndexCompactor {
                 }
             }
         }
+        FieldIndexes.deleteOtherGenerations(dir, m.generation());
     }
 }

@@ -242,6 +242,26 @@ public final class ExtentFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code bytes} at {@code offset} of the prologue (the bytes before the first extent, which are not mapped)
+     * with a positional write; with {@code sync}, fdatasync follows and the bytes are durable on return.
+     */
+    public void writePrologue(long offset, ByteBuffer bytes, boolean sync) throws IOException {
+        ensureOpen();
+        if (offset < 0 || offset + bytes.remaining() > dataOffset) {
+            throw new IllegalArgumentException("prologue write [" + offset + ", " + (offset + bytes.remaining())
+                    + ") outside [0, " + dataOffset + ")");
+        }
+        ByteBuffer b = bytes.duplicate();
+        for (long at = offset; b.hasRemaining(); ) {
+            at += channel.write(b, at);
+        }
+        if (sync) {
+            channel.force(false);
+            DurabilityRecorder.written(path, offset, bytes);
+        }
+    }
+
     /** msync: makes {@code [offset, offset + length)} of extent {@code e} durable. */
     public void force(int e, long offset, long length) {
         ensureOpen();

@@ -46,6 +46,7 @@ class IdsPowerLossTest {
                 .withBuildBeamWidth(16))) {
             acks.add(new Ack(events.size(), Map.of()));
             int next = 0;
+            boolean indexed = false;
             while (next < data.length) {
                 int batch = Math.min(data.length - next, 1 + r.nextInt(40));
                 List<String> ids = new ArrayList<>();
@@ -59,6 +60,12 @@ class IdsPowerLossTest {
                     model.put(id, "{\"v\":" + (next + i) + "}");
                 }
                 g.upsertAll(ids, vectors, payloads, 2);
+                if (!indexed && next >= data.length / 2) {
+                    g.sync();
+                    acks.add(new Ack(events.size(), Map.copyOf(model)));
+                    g.indexField("v"); // covers the first half; the rest writes its entries too
+                    indexed = true;
+                }
                 next += batch;
                 if (r.nextInt(3) == 0) {
                     String victim = "k" + r.nextInt(300);
@@ -87,6 +94,7 @@ class IdsPowerLossTest {
             cuts.add(acks.getFirst().events() + r.nextInt(events.size() - acks.getFirst().events() + 1));
         }
         int checked = 0;
+        long entriesRead = 0;
         for (int cut : cuts) {
             if (cut < acks.getFirst().events()) {
                 continue; // inside create(): PowerLossTest covers it
@@ -100,7 +108,22 @@ class IdsPowerLossTest {
             Path image = tmp.resolve("cut-" + cut);
             PowerLossTest.rebuild(image, events, cut, r);
             String where = "cut at event " + cut + " of " + events.size();
+            try (MMapGraph reader = MMapGraph.openReadOnly(image)) {
+                // Before a writer extends or rebuilds it: every entry the column lets a filter read is the payload's.
+                io.mmgraph.format.FieldColumn column = reader.fieldIndexes().column("v");
+                for (int ord = 0; column != null && ord < reader.size(); ord++) {
+                    int meta = column.meta(ord);
+                    if (meta != io.mmgraph.format.FieldColumn.UNWRITTEN) {
+                        entriesRead++;
+                        FieldIndexes.Entry want = FieldIndexes.encode(FieldIndexes.parse(reader.payload(ord)), "v");
+                        assertTrue(meta == (want.kind() | want.length() << 8) && column.value(ord) == want.value(),
+                                where + ": the column's entry " + ord + " is not its payload's");
+                    }
+                }
+            }
             try (MMapGraph g = MMapGraph.open(image)) {
+                assertTrue(g.indexedFields().equals(List.of("v")) || cut < firstColumnEvent(events),
+                        where + ": the column is there once it was built");
                 VerifyReport report = g.verify();
                 assertTrue(report.ok(), where + ": " + report.problems());
                 Map<String, String> state = new HashMap<>();
@@ -123,5 +146,16 @@ class IdsPowerLossTest {
             PowerLossTest.deleteImage(image);
         }
         assertTrue(checked >= 30 && acks.size() > 10, checked + " images, " + acks.size() + " commits");
+        assertTrue(entriesRead > 100L * checked, "the images' readers read column entries: " + entriesRead);
+    }
+
+    /** The event that put the column in place (its build's rename). */
+    private static int firstColumnEvent(List<PowerLossTest.Event> events) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).file().equals(io.mmgraph.format.FieldColumn.fileName("v", 0))) {
+                return i;
+            }
+        }
+        return Integer.MAX_VALUE;
     }
 }

@@ -83,6 +83,8 @@ public final class MmgraphServer implements AutoCloseable {
             c.routes.put("/collections/{name}", guarded("create_collection", this::createCollection));
             c.routes.get("/collections/{name}", guarded("collection_info", this::collectionInfo));
             c.routes.delete("/collections/{name}", guarded("delete_collection", this::dropCollection));
+            c.routes.put("/collections/{name}/index", guarded("create_field_index", this::createFieldIndex));
+            c.routes.delete("/collections/{name}/index/{field}", guarded("delete_field_index", this::dropFieldIndex));
             c.routes.put("/collections/{name}/points", guarded("upsert_points", this::upsertPoints));
             c.routes.post("/collections/{name}/points", guarded("get_points", this::getPoints));
             c.routes.get("/collections/{name}/points/{id}", guarded("get_point", this::getPoint));
@@ -251,7 +253,35 @@ public final class MmgraphServer implements AutoCloseable {
         ObjectNode vectors = info.putObject("config").putObject("params").putObject("vectors");
         vectors.put("size", g.dimension());
         vectors.put("distance", Distances.name(g.metric()));
+        ObjectNode schema = info.putObject("payload_schema");
+        for (String field : g.indexedFields()) {
+            schema.putObject(field).put("points", g.size() - g.deletedCount());
+        }
         return info;
+    }
+
+    /**
+     * Qdrant's {@code PUT /collections/{name}/index} ({@code {"field_name": …, "field_schema": …}}): a column for the
+     * field, whatever its schema says (one column holds any JSON value), built before the answer.
+     */
+    private Object createFieldIndex(Context ctx) throws IOException {
+        MMapGraph g = collections.get(ctx.pathParam("name"));
+        JsonNode field = body(ctx).path("field_name");
+        if (!field.isTextual() || field.asText().isEmpty()) {
+            throw ApiException.badRequest("field_name must be a non-empty string");
+        }
+        try {
+            g.indexField(field.asText());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        return Map.of("operation_id", 0, "status", "completed");
+    }
+
+    private Object dropFieldIndex(Context ctx) throws IOException {
+        MMapGraph g = collections.get(ctx.pathParam("name"));
+        g.dropFieldIndex(ctx.pathParam("field"));
+        return Map.of("operation_id", 0, "status", "completed");
     }
 
     private Object dropCollection(Context ctx) throws IOException {

@@ -89,6 +89,16 @@ class MmgraphServerTest {
             assertEquals(12, r.get(1).get("id").asInt());
             assertEquals(1.2, r.get(0).get("score").asDouble(), 1e-4, "Euclid scores are distances");
             assertEquals("red", r.get(0).at("/payload/color").asText());
+            // With the field indexed (Qdrant's create-index call), the same search reads its column: same answer.
+            Reply index = call(s, "PUT", "/collections/docs/index", "{\"field_name\":\"color\",\"field_schema\":\"keyword\"}");
+            assertEquals(200, index.status(), index.text());
+            assertEquals(50, call(s, "GET", "/collections/docs", null).json().at("/result/payload_schema/color/points").asInt());
+            Reply again = call(s, "POST", "/collections/docs/points/search", "{\"vector\":[10.2,0,0],\"limit\":3,"
+                    + "\"with_payload\":true,\"filter\":{\"must\":[{\"key\":\"color\",\"match\":{\"value\":\"red\"}}]}}");
+            assertEquals(r, again.json().get("result"));
+            assertEquals(400, call(s, "PUT", "/collections/docs/index", "{\"field_name\":\"a..b\"}").status());
+            assertEquals(200, call(s, "DELETE", "/collections/docs/index/color", null).status());
+            assertTrue(call(s, "GET", "/collections/docs", null).json().at("/result/payload_schema").isEmpty());
             Reply batch = call(s, "POST", "/collections/docs/points/search/batch",
                     "{\"searches\":[{\"vector\":[0,0,0],\"limit\":1},{\"vector\":[49,0,0],\"limit\":2}]}");
             assertEquals(0, batch.json().at("/result/0/0/id").asInt());
@@ -102,7 +112,7 @@ class MmgraphServerTest {
             assertEquals("acknowledged", upd.json().at("/result/status").asText());
 
             String metrics = call(s, "GET", "/metrics", null).text();
-            assertTrue(metrics.contains("mmgraph_requests_total{endpoint=\"search_points\"} 1"), metrics);
+            assertTrue(metrics.contains("mmgraph_requests_total{endpoint=\"search_points\"} 2"), metrics);
             assertTrue(metrics.contains("mmgraph_points{collection=\"docs\"} 48"), metrics);
             assertEquals("ok\n", call(s, "GET", "/healthz", null).text());
         }
