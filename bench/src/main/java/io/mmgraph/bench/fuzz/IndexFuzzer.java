@@ -48,7 +48,7 @@ public final class IndexFuzzer {
     private static final int COUNT = 400;
     private static final long CASE_TIMEOUT_SECONDS = 30;
     private static final String[] FILES = {"manifest.mmg", "vectors.mmg", "vectors.crc.mmg", "lists.mmg",
-            "codes.mmg", "codebook.mmg", "deletes.mmg", "keys.mmg", "docs.mmg", "ids.mmg"};
+            "codes.mmg", "codebook.mmg", "deletes.mmg", "keys.mmg", "docs.mmg", "ids.mmg", "field-tag.mmg"};
     /**
      * Manifest fields (docs/format.md, version 4): offset and width; then each of the 7 file-table entries' kind,
      * generation and committed length.
@@ -159,6 +159,7 @@ public final class IndexFuzzer {
             for (int i = 5; i < COUNT; i += 20) {
                 g.delete(i);
             }
+            g.indexField("tag"); // filters on tag read its column
         }
         Files.deleteIfExists(dir.resolve("writer.lock"));
     }
@@ -192,6 +193,11 @@ public final class IndexFuzzer {
             });
             step(out, "filter", () -> g.search(q, SearchOptions.k(5).withFilter(g.payloadFilter(
                     io.mmgraph.filter.PayloadFilter.equalTo("tag", "t2")))));
+            step(out, "filter-bulk", () -> {
+                java.util.BitSet s = g.payloadFilter(io.mmgraph.filter.PayloadFilter.anyOf("tag", List.of("t1", "t3")))
+                        .accepted(g.size());
+                return s == null ? -1 : s.cardinality();
+            });
             step(out, "verify", () -> g.verify().ok() ? "clean" : "damage found");
             step(out, "refresh", g::refresh);
             step(out, "stats", g::stats);
@@ -203,6 +209,7 @@ public final class IndexFuzzer {
             step(out, "add", () -> w.add(q));
             step(out, "delete", () -> w.delete(w.size() - 1)); // the vector just added: any index has it
             step(out, "upsert", () -> w.upsert("k7", q, "{\"again\":true}"));
+            step(out, "index-field", () -> w.indexField("i"));
             step(out, "sync", () -> {
                 w.sync();
                 return null;
