@@ -8,12 +8,17 @@ import java.util.Map;
 /**
  * A small JSON reader for payloads, so that filters can look at their fields without a dependency: objects become
  * {@code Map<String, Object>}, arrays {@code List<Object>}, numbers {@code Double}, strings {@code String}, true and
- * false {@code Boolean}, null {@code null}. Strict about structure (a malformed payload is an
+ * false {@code Boolean}, null {@code null}. Strict about structure (a malformed payload, or one nested deeper than
+ * {@link #MAX_DEPTH} arrays and objects, is an
  * {@link IllegalArgumentException}), lenient about nothing else.
  */
 public final class JsonPayload {
+    /** Deepest nesting of arrays and objects read: deeper text is refused (the parser recurses per level). */
+    public static final int MAX_DEPTH = 256;
+
     private final String text;
     private int at;
+    private int depth;
 
     private JsonPayload(String text) {
         this.text = text;
@@ -65,6 +70,9 @@ public final class JsonPayload {
             throw error("unexpected end");
         }
         char c = text.charAt(at);
+        if ((c == '{' || c == '[') && depth == MAX_DEPTH) {
+            throw error("nested deeper than " + MAX_DEPTH + " levels");
+        }
         return switch (c) {
             case '{' -> object();
             case '[' -> array();
@@ -87,9 +95,11 @@ public final class JsonPayload {
     private Map<String, Object> object() {
         Map<String, Object> m = new LinkedHashMap<>();
         at++;
+        depth++;
         skipSpace();
         if (at < text.length() && text.charAt(at) == '}') {
             at++;
+            depth--;
             return m;
         }
         while (true) {
@@ -109,6 +119,7 @@ public final class JsonPayload {
                 at++;
             } else if (at < text.length() && text.charAt(at) == '}') {
                 at++;
+                depth--;
                 return m;
             } else {
                 throw error("expected ',' or '}'");
@@ -119,9 +130,11 @@ public final class JsonPayload {
     private List<Object> array() {
         List<Object> list = new ArrayList<>();
         at++;
+        depth++;
         skipSpace();
         if (at < text.length() && text.charAt(at) == ']') {
             at++;
+            depth--;
             return list;
         }
         while (true) {
@@ -131,6 +144,7 @@ public final class JsonPayload {
                 at++;
             } else if (at < text.length() && text.charAt(at) == ']') {
                 at++;
+                depth--;
                 return list;
             } else {
                 throw error("expected ',' or ']'");

@@ -74,11 +74,30 @@ public final class FieldColumn implements AutoCloseable {
     /** The writer's extents when the file's length was last synced. */
     private int syncedExtents;
 
+    /** The identity (inode) of the file this column was opened from; null where the platform has none. */
+    private final Object fileKey;
+
     private FieldColumn(RecordFile file, String field, long covered) {
         this.file = file;
         this.field = field;
         this.covered = covered;
         this.readable = covered;
+        this.fileKey = fileKey(file.path());
+    }
+
+    private static Object fileKey(Path path) {
+        try {
+            return java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class)
+                    .fileKey();
+        } catch (IOException gone) {
+            return null;
+        }
+    }
+
+    /** Whether the file at this column's path is still the one it mapped (not dropped, nor replaced by a rebuild). */
+    public boolean isStillAtItsPath() {
+        Object now = fileKey(file.path());
+        return fileKey == null ? java.nio.file.Files.exists(file.path()) : fileKey.equals(now);
     }
 
     // ------------------------------------------------------------------------------------------------ names
@@ -163,7 +182,21 @@ public final class FieldColumn implements AutoCloseable {
         if (field.startsWith(".") || field.endsWith(".") || field.contains("..")) {
             throw new IllegalArgumentException("field path '" + field + "' has an empty key");
         }
+        int nameLength = 0;
+        for (byte b : field.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            boolean kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+                    || c == '-';
+            nameLength += kept ? 1 : 3;
+        }
+        if (nameLength > MAX_NAME_CHARS) {
+            throw new IllegalArgumentException("field path '" + field + "' is too long for a column's file name ("
+                    + nameLength + " characters escaped, at most " + MAX_NAME_CHARS + ")");
+        }
     }
+
+    /** Longest escaped field name: with "field-", a generation and ".mmg" it stays within 255-byte file names. */
+    public static final int MAX_NAME_CHARS = 200;
 
     // ------------------------------------------------------------------------------------------------ open
 

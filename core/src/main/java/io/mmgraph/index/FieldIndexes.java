@@ -37,6 +37,7 @@ final class FieldIndexes implements AutoCloseable {
     record Entry(int kind, long value, int length) {
         static final Entry ABSENT = new Entry(FieldColumn.ABSENT, 0, 0);
         static final Entry MIXED = new Entry(FieldColumn.MIXED, 0, 0);
+        static final Entry UNWRITTEN = new Entry(FieldColumn.UNWRITTEN, 0, 0);
     }
 
     private final Path dir;
@@ -185,19 +186,39 @@ final class FieldIndexes implements AutoCloseable {
                     } else {
                         c.close(); // the descriptor names another field than the file: check reports it
                     }
-                } catch (CorruptIndexException | java.nio.file.NoSuchFileException damaged) {
-                    // derived data: the payloads answer for it (check reports the damage, a writer rebuilds it)
+                } catch (IOException damagedOrGone) {
+                    // derived data: the payloads answer for it (check reports damage, a writer rebuilds it)
                 }
             }
         }
         columns = List.copyOf(now);
     }
 
-    /** A reader, at refresh: picks up what a writer covered since, and columns it built. */
+    /**
+     * A reader, at refresh: picks up what a writer covered since, and the columns it built; leaves out (and closes with
+     * the rest) those it dropped, replaced or that it cannot read any more.
+     */
     void refresh() throws IOException {
+        List<FieldColumn> kept = new ArrayList<>();
         for (FieldColumn c : columns) {
-            c.refreshCovered();
+            boolean usable;
+            try {
+                usable = c.isStillAtItsPath();
+                if (usable) {
+                    c.refreshCovered();
+                }
+            } catch (IOException damaged) {
+                usable = false;
+            }
+            if (usable) {
+                kept.add(c);
+            } else {
+                synchronized (retired) {
+                    retired.add(c); // searches under way may still read it
+                }
+            }
         }
+        columns = List.copyOf(kept);
         openForReading();
     }
 
@@ -218,18 +239,23 @@ final class FieldIndexes implements AutoCloseable {
                         c.close();
                         c = null;
                     }
-                } catch (CorruptIndexException damaged) {
-                    c = null;
+                } catch (CorruptIndexException | io.mmgraph.format.IndexFormatTooNewException
+                         | io.mmgraph.format.IndexFormatTooOldException damaged) {
+                    c = null; // derived data: rebuilt (a version no build wrote is damage here too)
                 }
                 if (c == null) {
                     c = build(e.getKey(), committed, committed, payloads);
                 } else if (c.covered() != committed) {
                     // Behind: extend it. Ahead (a count that reached the disk while its commit did not, or a manifest
                     // put back): entries past the commit are not the next ordinals' values, so cover no more.
-                    long from = Math.min(c.covered(), committed);
-                    fill(c, (int) from, committed, payloads);
-                    c.cover(committed);
-                    c.syncCovered();
+                    try {
+                        fill(c, (int) Math.min(c.covered(), committed), committed, payloads);
+                        c.cover(committed);
+                        c.syncCovered();
+                    } catch (IOException | RuntimeException failed) {
+                        c.close();
+                        throw failed;
+                    }
                 }
                 now.add(c);
             }
@@ -277,11 +303,19 @@ final class FieldIndexes implements AutoCloseable {
         return placedColumn;
     }
 
-    /** Writes and msyncs the entries of ordinals {@code [from, to)} from their payloads. */
+    /**
+     * Writes and msyncs the entries of ordinals {@code [from, to)} from their payloads; an ordinal whose key record is
+     * damaged gets an unwritten entry (its payload decides, and names the damage, when a filter meets it).
+     */
     private static void fill(FieldColumn c, int from, int to, Payloads payloads) throws IOException {
         c.mapFor(to);
         for (int ord = from; ord < to; ord++) {
-            Entry e = encode(parse(payloads.payload(ord)), c.field());
+            Entry e;
+            try {
+                e = encode(parse(payloads.payload(ord)), c.field());
+            } catch (CorruptIndexException damaged) {
+                e = Entry.UNWRITTEN;
+            }
             c.write(ord, e.kind(), e.value(), e.length());
         }
         c.force(from, to);
@@ -402,14 +436,17 @@ final class FieldIndexes implements AutoCloseable {
      * names the field its file is named after, covers no more than is committed, and each covered entry passes its
      * check and equals the entry of its payload. Adds what it finds to {@code problems}; returns the bytes read.
      */
-    long verify(int committed, Payloads payloads, List<String> problems) throws IOException {
+    long verify(int committed, java.util.function.LongSupplier newestCommitted, Payloads payloads,
+                List<String> problems) throws IOException {
         long bytes = 0;
         for (Map.Entry<String, Path> e : columnFiles(dir, generation).entrySet()) {
             String name = e.getValue().getFileName().toString();
             FieldColumn c;
             try {
                 c = FieldColumn.open(e.getValue(), indexId, extentSlots, MapMode.READ_ONLY);
-            } catch (CorruptIndexException damaged) {
+            } catch (java.nio.file.NoSuchFileException dropped) {
+                continue; // dropped, or compacted away, since the listing
+            } catch (IOException damaged) {
                 problems.add(name + ": " + damaged.getMessage() + " (a writer rebuilds it)");
                 continue;
             }
@@ -418,12 +455,15 @@ final class FieldIndexes implements AutoCloseable {
                     problems.add(name + ": holds the column of '" + c.field() + "', not of '" + e.getKey() + "'");
                     continue;
                 }
-                if (c.covered() > committed) {
-                    problems.add(name + ": covers " + c.covered() + " ordinals, more than the " + committed
-                            + " committed");
+                // A writer may have committed and covered more since this handle's commit: only a count ahead of the
+                // newest commit is damage.
+                if (c.covered() > committed && c.covered() > newestCommitted.getAsLong()) {
+                    problems.add(name + ": covers " + c.covered() + " ordinals, more than the "
+                            + newestCommitted.getAsLong() + " committed");
                     continue;
                 }
-                for (int ord = 0; ord < c.covered(); ord++) {
+                long checked = Math.min(c.covered(), committed);
+                for (int ord = 0; ord < checked; ord++) {
                     Entry want;
                     try {
                         want = encode(parse(payloads.payload(ord)), c.field());
@@ -438,7 +478,7 @@ final class FieldIndexes implements AutoCloseable {
                                 + c.field() + "'");
                     }
                 }
-                bytes += c.covered() * (long) io.mmgraph.format.FormatConstants.FIELD_ENTRY_BYTES;
+                bytes += checked * io.mmgraph.format.FormatConstants.FIELD_ENTRY_BYTES;
             }
         }
         return bytes;

@@ -669,8 +669,9 @@ public final class MMapGraph implements AutoCloseable {
                 if (codeBytes > 0) {
                     encode(first, stored);
                 }
-            } catch (IOException | RuntimeException | InternalError e) {
-                // The ordinals are handed out again: forget what this batch said of them.
+            } catch (Throwable e) {
+                // The ordinals are handed out again: forget what this batch said of them (whatever failed: an Error
+                // too, or a superseded vector would be deleted by the next batch's ordinal).
                 ids.rollback(first);
                 synchronized (deleteLock) {
                     supersedes.tailMap(first).clear();
@@ -1077,6 +1078,7 @@ public final class MMapGraph implements AutoCloseable {
         io.mmgraph.format.FieldColumn.checkField(field);
         synchronized (writeLock) {
             ensureOpen();
+            ensureNotCompacted();
             synchronized (allocationLock) {
                 try {
                     return fields.add(field, (int) manifest.committedCount(), allocated, ids::payload);
@@ -1092,7 +1094,24 @@ public final class MMapGraph implements AutoCloseable {
         ensureWritable();
         synchronized (writeLock) {
             ensureOpen();
+            ensureNotCompacted();
             return fields.drop(field);
+        }
+    }
+
+    /** A writer that compacted is closing: its generation's files are no longer the index's. */
+    private void ensureNotCompacted() {
+        if (compactedTo != null) {
+            throw new IndexClosedException("index " + dir + " was compacted by this writer, which is closing; reopen it");
+        }
+    }
+
+    /** The committed count of the newest manifest on disk (this handle's, where it cannot be read). */
+    private long newestCommitted() {
+        try {
+            return ManifestFile.read(FormatConstants.manifestPath(dir)).newest().committedCount();
+        } catch (IOException e) {
+            return manifest.committedCount();
         }
     }
 
@@ -1450,6 +1469,10 @@ public final class MMapGraph implements AutoCloseable {
             Manifest newest = ManifestFile.read(FormatConstants.manifestPath(dir)).newest();
             Manifest current = manifest;
             if (newest.sequence() == current.sequence()) {
+                FieldIndexes columns = fields;
+                if (columns != null) {
+                    columns.refresh(); // a column built, or covered further, since: they come without a commit
+                }
                 return false;
             }
             if (newest.indexId() != current.indexId()) {
@@ -2047,7 +2070,8 @@ public final class MMapGraph implements AutoCloseable {
             FieldIndexes columns = fields;
             if (columns != null && store != null) {
                 List<String> problems = new java.util.ArrayList<>();
-                report = report.plus(columns.verify((int) m.committedCount(), store::payload, problems), problems);
+                report = report.plus(columns.verify((int) m.committedCount(), this::newestCommitted, store::payload,
+                        problems), problems);
             }
             deliverPendingFault(report);
             return report;

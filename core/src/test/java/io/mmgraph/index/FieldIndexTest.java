@@ -435,6 +435,48 @@ class FieldIndexTest {
     }
 
     @Test
+    void aPayloadNestedTooDeepHasNoFieldsOnEitherPathAndFailsNothing() throws IOException {
+        Path dir = tmp.resolve("idx");
+        String deep = "{\"a\":1,\"x\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}";
+        try (MMapGraph g = MMapGraph.create(dir, options())) {
+            g.upsert("k", TestVectors.vector(10, 0, DIM), "{\"a\":1}");
+            g.indexField("a");
+            // One batch: k replaced, then a payload the parser refuses (it recursed once per level: a stack overflow)
+            g.upsertAll(List.of("k", "deep"), List.of(TestVectors.vector(10, 1, DIM), TestVectors.vector(10, 2, DIM)),
+                    java.util.Arrays.asList("{\"a\":2}", deep), 1);
+            g.sync();
+            assertEquals("{\"a\":2}", g.get("k").orElseThrow().payload());
+            int deepOrd = g.get("deep").orElseThrow().ordinal();
+            assertFalse(g.payloadFilter(PayloadFilter.equalTo("a", 1)).accepts(deepOrd), "not JSON: no fields");
+            assertEquals(ColumnFilter.FALSE,
+                    ColumnFilter.compile(PayloadFilter.equalTo("a", 1), fieldsOf(g)).test(deepOrd));
+            assertTrue(g.verify().ok(), g.verify().problems().toString());
+        }
+        assertThrows(IllegalArgumentException.class, () -> JsonPayload.parse("[".repeat(300) + "]".repeat(300)));
+        assertEquals(List.of(List.of()), JsonPayload.parse("[[]]"));
+    }
+
+    @Test
+    void readersSeeAColumnBuiltWithoutACommitAndFieldNamesTooLongForAFileAreRefused() throws IOException {
+        Path dir = tmp.resolve("idx");
+        try (MMapGraph w = MMapGraph.create(dir, options())) {
+            w.upsert("k", TestVectors.vector(11, 0, DIM), "{\"g\":1}");
+            w.sync();
+            try (MMapGraph reader = MMapGraph.openReadOnly(dir)) {
+                w.indexField("g");
+                reader.refresh();
+                assertEquals(List.of("g"), reader.indexedFields(), "no commit since: the column alone is new");
+                w.dropFieldIndex("g");
+                w.indexField("g");
+                reader.refresh();
+                assertTrue(fieldsOf(reader).column("g").isStillAtItsPath(), "the rebuilt file, not the dropped one");
+            }
+            assertThrows(IllegalArgumentException.class, () -> w.indexField("\u6f22".repeat(30)));
+            assertTrue(w.indexField("\u6f22".repeat(20)), "60 bytes, 180 characters escaped");
+        }
+    }
+
+    @Test
     void fileNamesEscapeThePathAndCarryTheGeneration() {
         assertEquals("field-color.mmg", FieldColumn.fileName("color", 0));
         assertEquals("field-meta%2Eyear.3.mmg", FieldColumn.fileName("meta.year", 3));
