@@ -113,7 +113,7 @@ public final class FieldColumn implements AutoCloseable {
         StringBuilder name = new StringBuilder("field-");
         for (byte b : field.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-') {
+            if (keptInName(c)) {
                 name.append(c);
             } else {
                 name.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
@@ -141,8 +141,7 @@ public final class FieldColumn implements AutoCloseable {
                 }
                 bytes.write(hi << 4 | lo);
                 i += 2;
-            } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-                    || c == '-') {
+            } else if (keptInName(c)) {
                 bytes.write(c);
             } else {
                 return null; // a dot: another generation's suffix, or not a column's name
@@ -150,6 +149,11 @@ public final class FieldColumn implements AutoCloseable {
         }
         String field = new String(bytes.toByteArray(), StandardCharsets.UTF_8);
         return !field.isEmpty() && fileName(field, generation).equals(fileName) ? field : null;
+    }
+
+    /** Whether a path's byte {@code c} stands as itself in a column's file name (else it is written {@code %XX}). */
+    private static boolean keptInName(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     }
 
     /** Whether {@code fileName} names a column file of any generation. */
@@ -185,9 +189,7 @@ public final class FieldColumn implements AutoCloseable {
         int nameLength = 0;
         for (byte b : field.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
-            boolean kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-                    || c == '-';
-            nameLength += kept ? 1 : 3;
+            nameLength += keptInName(c) ? 1 : 3;
         }
         if (nameLength > MAX_NAME_CHARS) {
             throw new IllegalArgumentException("field path '" + field + "' is too long for a column's file name ("

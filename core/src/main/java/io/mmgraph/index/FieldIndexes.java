@@ -418,15 +418,7 @@ final class FieldIndexes implements AutoCloseable {
                 }
             }
         }
-        Path build = dir.resolve(BUILD_DIR);
-        if (Files.isDirectory(build)) {
-            try (var s = Files.list(build)) {
-                for (Path p : s.toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-            Files.deleteIfExists(build);
-        }
+        IdStore.deleteBuildDir(dir.resolve(BUILD_DIR));
     }
 
     // ------------------------------------------------------------------------------------------------ check

@@ -222,7 +222,8 @@ final class IdStore implements AutoCloseable {
         deleteBuildDir(build);
     }
 
-    private static void deleteBuildDir(Path build) throws IOException {
+    /** Deletes a folder where a table or column was built aside, and what a build that died left in it. */
+    static void deleteBuildDir(Path build) throws IOException {
         if (Files.isDirectory(build)) {
             try (var s = Files.list(build)) {
                 for (Path p : s.toList()) {
